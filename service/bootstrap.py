@@ -1,0 +1,35 @@
+"""Bring a database up to date: migrations, the catalogue, and the demo documents."""
+
+import logging
+from importlib import resources
+
+from service.ingest import load, seedfile
+from service.kit.db import Connection
+from service.kit.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+SEED_FILES = ("jiangxi-2024-plan.json", "jincheng-2024-report.json")
+MILESTONE_FILES = ("jiangxi-2024-milestones.json",)
+
+
+async def prepare(conn: Connection, *, seed: bool) -> None:
+    applied = await migrate(conn)
+    if applied:
+        log.info("applied migrations %s", ", ".join(applied))
+    async with conn.transaction():
+        await load.load_catalogue(conn)
+        if seed and not await conn.fetchval("select exists (select 1 from documents)"):
+            await load_shipped_seeds(conn)
+
+
+async def load_shipped_seeds(conn: Connection) -> None:
+    """Load the figures of the two seed documents that the package ships."""
+    folder = resources.files("service") / "seeds"
+    for name in SEED_FILES:
+        data = seedfile.loads((folder / name).read_text(encoding="utf-8"))
+        await load.load_document(conn, data)
+        log.info("loaded %s", name)
+    for name in MILESTONE_FILES:
+        milestones = seedfile.read_milestones(str(folder / name))
+        await load.load_milestones(conn, milestones)

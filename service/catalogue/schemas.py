@@ -1,0 +1,95 @@
+"""The indicator catalogue: programmes, phases, units and indicators.
+
+Phases and units are a fixed vocabulary. Programmes are data: the Programme enum is
+built from data/programmes.csv, so a new programme is a new row there (and in the
+database), not new code.
+"""
+
+import csv
+from enum import Enum, StrEnum
+from importlib import resources
+
+from pydantic import BaseModel
+
+
+def _programme_rows() -> list[dict[str, str]]:
+    text = (resources.files("service.catalogue") / "data" / "programmes.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+PROGRAMME_NAMES_ZH: dict[str, str] = {r["code"]: r["name_zh"] for r in _programme_rows()}
+
+Programme = Enum("Programme", {code: code for code in PROGRAMME_NAMES_ZH}, type=str)  # type: ignore[misc]
+
+
+class Phase(StrEnum):
+    START = "START"
+    COMPLETION = "COMPLETION"
+    BASIC_COMPLETION = "BASIC_COMPLETION"
+    RESETTLEMENT_START = "RESETTLEMENT_START"
+    RESETTLEMENT_BASIC_COMPLETION = "RESETTLEMENT_BASIC_COMPLETION"
+    DISBURSEMENT = "DISBURSEMENT"
+    INVESTMENT = "INVESTMENT"
+
+
+PHASE_NAMES_ZH = {
+    Phase.START: "新开工（筹集）",
+    Phase.COMPLETION: "竣工（完工）",
+    Phase.BASIC_COMPLETION: "基本建成",
+    Phase.RESETTLEMENT_START: "安置住房新开工",
+    Phase.RESETTLEMENT_BASIC_COMPLETION: "安置住房基本建成",
+    Phase.DISBURSEMENT: "发放",
+    Phase.INVESTMENT: "投资",
+}
+
+
+class Unit(StrEnum):
+    SET = "SET"
+    SET_OR_ROOM = "SET_OR_ROOM"
+    HOUSEHOLD = "HOUSEHOLD"
+    COMMUNITY = "COMMUNITY"
+    BUILDING = "BUILDING"
+    TEN_THOUSAND_SQM = "TEN_THOUSAND_SQM"
+    HUNDRED_MILLION_YUAN = "HUNDRED_MILLION_YUAN"
+    TEN_THOUSAND_YUAN = "TEN_THOUSAND_YUAN"
+
+
+UNIT_NAMES_ZH = {
+    Unit.SET: "套",
+    Unit.SET_OR_ROOM: "套（间）",
+    Unit.HOUSEHOLD: "户",
+    Unit.COMMUNITY: "个小区",
+    Unit.BUILDING: "栋",
+    Unit.TEN_THOUSAND_SQM: "万平方米",
+    Unit.HUNDRED_MILLION_YUAN: "亿元",
+    Unit.TEN_THOUSAND_YUAN: "万元",
+}
+
+# Decimal places a value in this unit may carry: counts are whole.
+UNIT_DECIMALS = {
+    Unit.SET: 0,
+    Unit.SET_OR_ROOM: 0,
+    Unit.HOUSEHOLD: 0,
+    Unit.COMMUNITY: 0,
+    Unit.BUILDING: 0,
+    Unit.TEN_THOUSAND_SQM: 2,
+    Unit.HUNDRED_MILLION_YUAN: 4,
+    Unit.TEN_THOUSAND_YUAN: 2,
+}
+
+
+class Indicator(BaseModel):
+    id: int
+    code: str
+    programme: str
+    programme_zh: str
+    phase: Phase
+    unit: Unit
+    breakdown: str | None
+    breakdown_zh: str | None
+    name_zh: str
+
+
+class ProgrammeInfo(BaseModel):
+    code: str
+    name_zh: str

@@ -1,0 +1,103 @@
+"""The `anju` command: serve, db migrate, import, export-schema."""
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+import asyncpg
+
+from service.config import get_settings
+
+
+def _database_url() -> str:
+    from service.kit.db import start_embedded
+
+    settings = get_settings()
+    return settings.database_url or start_embedded(settings.data_dir)
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(), host=args.host or settings.host, port=args.port or settings.port)
+
+
+def db_migrate(args: argparse.Namespace) -> None:
+    from service import bootstrap
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_database_url())
+        try:
+            await bootstrap.prepare(conn, seed=args.seed)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def import_file(args: argparse.Namespace) -> None:
+    from service.ingest import load, seedfile
+    from service.ingest.importers import parse_seed_text
+
+    path = Path(args.file)
+    data = (
+        seedfile.loads(path.read_text("utf-8")) if path.suffix == ".json" else parse_seed_text(path)
+    )
+
+    async def run() -> None:
+        from service import bootstrap
+
+        conn = await asyncpg.connect(_database_url())
+        try:
+            await bootstrap.prepare(conn, seed=False)
+            async with conn.transaction():
+                doc_id = await load.load_document(conn, data)
+            print(f"imported {data.document.number} as document {doc_id}")
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def export_schema(args: argparse.Namespace) -> None:
+    from service.contracts import write_contracts
+
+    for path in write_contracts(Path(args.out)):
+        print(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="anju", description="Anju Exchange service")
+    sub = parser.add_subparsers(required=True)
+
+    p = sub.add_parser(
+        "serve", help="run the HTTP service (embedded PostgreSQL if no DATABASE_URL)"
+    )
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=serve)
+
+    db = sub.add_parser("db", help="database tasks").add_subparsers(required=True)
+    p = db.add_parser("migrate", help="apply migrations and load the catalogue")
+    p.add_argument("--seed", action="store_true", help="also load the demo documents if empty")
+    p.set_defaults(func=db_migrate)
+
+    p = sub.add_parser("import", help="import a document (.txt seed text or .json data file)")
+    p.add_argument("file")
+    p.set_defaults(func=import_file)
+
+    p = sub.add_parser("export-schema", help="write schema.graphql and openapi/openapi.json")
+    p.add_argument("--out", default=".", help="project root to write into")
+    p.set_defaults(func=export_schema)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

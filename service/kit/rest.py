@@ -1,0 +1,121 @@
+"""What every REST router shares: the request's session, pages, problem details."""
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.kit.db import Database, Session
+from service.kit.errors import ProblemError
+from service.kit.pagination import Page, PageRequest
+
+T = TypeVar("T")
+PROBLEM_JSON = "application/problem+json"
+
+
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    db: Database = request.app.state.db
+    async with db.session(readonly=True) as session:
+        yield session
+
+
+ReadDb = Annotated[Session, Depends(_read_session)]
+
+
+def _page_request(
+    limit: Annotated[int | None, Query(description="Page size (1–500, default 100)")] = None,
+    offset: Annotated[int | None, Query(description="Items to skip")] = None,
+) -> PageRequest:
+    return PageRequest.of(limit, offset)
+
+
+PageParams = Annotated[PageRequest, Depends(_page_request)]
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> "PageOut[T]":
+        return cls(
+            items=page.items,
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+    instance: str | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Not found"},
+    422: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Invalid input"},
+}
+
+
+def _problem(status: int, body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProblemError)
+        return _problem(exc.status, exc.problem(instance=request.url.path))
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        first = exc.errors()[0]
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]
+        field = ".".join(loc) or "request"
+        return _problem(
+            422,
+            {
+                "type": "https://anju.exchange/problems/invalid-input",
+                "title": "Invalid input",
+                "status": 422,
+                "detail": f"{field}: {first.get('msg', 'invalid')}",
+                "code": "invalid-input",
+                "field": field,
+                "instance": request.url.path,
+            },
+        )
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return _problem(
+            exc.status_code,
+            {
+                "type": "about:blank",
+                "title": str(exc.detail),
+                "status": exc.status_code,
+                "detail": str(exc.detail),
+                "code": "http-error",
+                "instance": request.url.path,
+            },
+        )
+
+    app.add_exception_handler(ProblemError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+Handler = Callable[..., Any]

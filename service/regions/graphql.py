@@ -1,0 +1,107 @@
+"""GraphQL door to regions; each domain contributes its region fields as resolvers."""
+
+from typing import Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from service.figures.graphql import region_figures
+from service.kit.db import Session
+from service.kit.graphql import Context, LoaderKey, described_enum, enum_value
+from service.regions import service, store
+from service.regions.schemas import KIND_NAMES_ZH, LEVEL_NAMES_ZH, Region, RegionLevel
+
+RegionLevelEnum: Any = described_enum(
+    "RegionLevel", "行政层级", {k.value: zh for k, zh in LEVEL_NAMES_ZH.items()}
+)
+RegionKindEnum: Any = described_enum(
+    "RegionKind", "区划或统计片区", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
+)
+
+
+def _region_loader(db: Session) -> DataLoader[str, "RegionType | None"]:
+    async def load(codes: list[str]) -> list[RegionType | None]:
+        found = {r.code: RegionType.from_record(r) for r in await store.by_codes(db, codes)}
+        return [found.get(c) for c in codes]
+
+    return DataLoader(load_fn=load)
+
+
+def region_loader(context: Context) -> DataLoader[str, "RegionType | None"]:
+    return context.loader(LoaderKey.REGION, _region_loader)
+
+
+ChildrenKey = tuple[str, str | None]
+
+
+def _children_loader(db: Session) -> DataLoader[ChildrenKey, list["RegionType"]]:
+    async def load(keys: list[ChildrenKey]) -> list[list[RegionType]]:
+        by_level: dict[str | None, list[str]] = {}
+        for code, level in keys:
+            by_level.setdefault(level, []).append(code)
+        children: dict[ChildrenKey, list[RegionType]] = {k: [] for k in keys}
+        for level, codes in by_level.items():
+            for r in await store.children_of(db, codes, level):
+                children[(r.parent_code or "", level)].append(RegionType.from_record(r))
+        return [children[k] for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+@strawberry.type(name="Region", description="A province, city, county or statistical zone.")
+class RegionType:
+    code: str = strawberry.field(description="GB/T 2260 code; zones: parent code + suffix")
+    name: str
+    level: RegionLevelEnum
+    kind: RegionKindEnum
+    aliases: list[str]
+    parent_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_record(cls, r: Region) -> "RegionType":
+        return cls(
+            code=r.code,
+            name=r.name,
+            level=RegionLevelEnum(r.level.value),
+            kind=RegionKindEnum(r.kind.value),
+            aliases=r.aliases,
+            parent_code=r.parent_code,
+        )
+
+    @strawberry.field
+    async def parent(self, info: strawberry.Info[Context, Any]) -> "RegionType | None":
+        if self.parent_code is None:
+            return None
+        return await region_loader(info.context).load(self.parent_code)
+
+    @strawberry.field(description="Direct children, optionally of one level.")
+    async def children(
+        self, info: strawberry.Info[Context, Any], level: RegionLevelEnum | None = None
+    ) -> list["RegionType"]:
+        loader = info.context.loader(LoaderKey.CHILDREN, _children_loader)
+        return await loader.load((self.code, enum_value(level)))
+
+    @strawberry.field(description="All descendants, parents before children.")
+    async def descendants(
+        self, info: strawberry.Info[Context, Any], level: RegionLevelEnum | None = None
+    ) -> list["RegionType"]:
+        lvl = RegionLevel(level.value) if level is not None else None
+        return [
+            RegionType.from_record(r)
+            for r in await service.descendants(info.context.db, self.code, lvl)
+        ]
+
+    figures = strawberry.field(resolver=region_figures, description="Figures of this region.")
+
+
+@strawberry.type
+class RegionsQuery:
+    @strawberry.field(description="One region by code, or by name or alias (井冈山 = 井冈山市).")
+    async def region(
+        self, info: strawberry.Info[Context, Any], code: str | None = None, name: str | None = None
+    ) -> RegionType:
+        return RegionType.from_record(await service.find(info.context.db, code=code, name=name))
+
+    @strawberry.field(description="The provinces (roots of the region tree).")
+    async def provinces(self, info: strawberry.Info[Context, Any]) -> list[RegionType]:
+        return [RegionType.from_record(r) for r in await store.roots(info.context.db)]

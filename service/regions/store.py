@@ -1,0 +1,66 @@
+"""All SQL about regions."""
+
+from service.kit.db import Session
+from service.regions.schemas import Region
+
+_COLUMNS = """
+    r.code, r.name, r.level, r.kind, r.parent_code,
+    coalesce((select array_agg(a.alias order by a.alias)
+              from region_aliases a where a.region_code = r.code), '{}') as aliases
+"""
+
+
+def _region(row: object) -> Region:
+    return Region.model_validate(dict(row))  # type: ignore[call-overload]
+
+
+async def by_codes(db: Session, codes: list[str]) -> list[Region]:
+    rows = await db.fetch(f"select {_COLUMNS} from regions r where r.code = any($1::text[])", codes)
+    return [_region(r) for r in rows]
+
+
+async def by_name(db: Session, name: str) -> list[Region]:
+    """Regions whose name or alias is `name` (white space ignored)."""
+    rows = await db.fetch(
+        f"""select {_COLUMNS} from regions r
+            where regexp_replace(r.name, '\\s', '', 'g') = $1
+               or exists (select 1 from region_aliases a
+                          where a.region_code = r.code and a.alias = $1)
+            order by r.code""",
+        name,
+    )
+    return [_region(r) for r in rows]
+
+
+async def children_of(db: Session, parent_codes: list[str], level: str | None) -> list[Region]:
+    rows = await db.fetch(
+        f"""select {_COLUMNS} from regions r
+            where r.parent_code = any($1::text[]) and ($2::text is null or r.level = $2)
+            order by r.parent_code, r.kind, r.code""",
+        parent_codes,
+        level,
+    )
+    return [_region(r) for r in rows]
+
+
+async def subtree(db: Session, root_code: str, level: str | None) -> list[Region]:
+    """The root and all its descendants, parents before children."""
+    rows = await db.fetch(
+        f"""with recursive t as (
+                select code, 0 as depth from regions where code = $1
+                union all
+                select r.code, t.depth + 1 from regions r join t on r.parent_code = t.code)
+            select {_COLUMNS} from t join regions r on r.code = t.code
+            where ($2::text is null or r.level = $2)
+            order by t.depth, r.parent_code, r.kind, r.code""",
+        root_code,
+        level,
+    )
+    return [_region(r) for r in rows]
+
+
+async def roots(db: Session) -> list[Region]:
+    rows = await db.fetch(
+        f"select {_COLUMNS} from regions r where r.parent_code is null order by r.code"
+    )
+    return [_region(r) for r in rows]

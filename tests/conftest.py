@@ -1,0 +1,104 @@
+"""A real PostgreSQL for the whole test session: the embedded server, two databases.
+
+- `empty`: migrated, catalogue loaded, no documents (importer and loader tests);
+- `demo`: the shipped seed documents loaded, as `anju serve` would have it.
+Tests touching either run inside a transaction that is rolled back.
+"""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from service import bootstrap
+from service.app import create_app
+from service.kit.db import Database, start_embedded
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("ANJU_TEST_DATABASE_URL") or start_embedded(tmp_path_factory.mktemp("pg"))
+
+
+async def _fresh_database(server_url: str, *, seed: bool) -> AsyncIterator[str]:
+    name = f"anju_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'create database "{name}"')
+    url = _with_database(server_url, name)
+    conn = await asyncpg.connect(url)
+    try:
+        await bootstrap.prepare(conn, seed=seed)
+    finally:
+        await conn.close()
+    try:
+        yield url
+    finally:
+        await admin.execute(f'drop database "{name}" with (force)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def empty_url(server_url: str) -> AsyncIterator[str]:
+    async for url in _fresh_database(server_url, seed=False):
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def demo_url(server_url: str) -> AsyncIterator[str]:
+    async for url in _fresh_database(server_url, seed=True):
+        yield url
+
+
+async def _rolled_back(url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(url)
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        yield conn
+    finally:
+        await tx.rollback()
+        await conn.close()
+
+
+@pytest.fixture
+async def conn(empty_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the migrated, document-free database; rolled back after the test."""
+    async for c in _rolled_back(empty_url):
+        yield c
+
+
+@pytest.fixture
+async def demo_conn(demo_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the seeded database; rolled back after the test."""
+    async for c in _rolled_back(demo_url):
+        yield c
+
+
+@pytest.fixture(scope="session")
+async def db(demo_url: str) -> AsyncIterator[Database]:
+    database = await Database.connect(demo_url, max_size=4)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c

@@ -1,0 +1,91 @@
+"""Regions through both doors, on the seeded database."""
+
+import httpx
+
+from tests.graphql_client import gql
+
+JIANGXI_CITIES = {
+    "360100": "南昌市", "360200": "景德镇市", "360300": "萍乡市", "360400": "九江市",
+    "360500": "新余市", "360600": "鹰潭市", "360700": "赣州市", "360800": "吉安市",
+    "360900": "宜春市", "361000": "抚州市", "361100": "上饶市", "360000-GJNA": "赣江新区",
+}  # fmt: skip
+
+
+async def test_region_by_code(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/360121")
+    assert response.status_code == 200
+    assert response.json() == {
+        "code": "360121",
+        "name": "南昌县",
+        "level": "COUNTY",
+        "kind": "DIVISION",
+        "parent_code": "360100",
+        "aliases": [],
+    }
+
+
+async def test_unknown_region_is_a_404_problem_naming_the_code(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/369999")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 404
+    assert problem["code"] == "region-not-found"
+    assert "369999" in problem["detail"]
+    assert problem["region"] == "369999"
+
+
+async def test_jiangxi_children_are_its_cities_and_the_new_area(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/360000/children")
+    assert {r["code"]: r["name"] for r in response.json()} == JIANGXI_CITIES
+
+
+async def test_jinggangshan_is_one_region_whatever_its_spelling(client: httpx.AsyncClient) -> None:
+    for name in ("井冈山", "井冈山市"):
+        response = await client.get("/api/v1/regions/lookup", params={"name": name})
+        assert response.json()["code"] == "360881"
+    body = await gql(client, '{ a: region(name: "井冈山") { code } b: region(name: "井冈山市") { code } }')
+    assert body["data"] == {"a": {"code": "360881"}, "b": {"code": "360881"}}
+
+
+async def test_ambiguous_name_is_refused_naming_the_field(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/lookup", params={"name": "中心城区"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "name"
+
+
+async def test_zones_sit_under_their_parent(client: httpx.AsyncClient) -> None:
+    body = await gql(
+        client,
+        """{ region(code: "360000-GJNA-TCM") { name kind level parent { name parent { name } } } }""",
+    )
+    assert body["data"]["region"] == {
+        "name": "中医药科创城",
+        "kind": "ZONE",
+        "level": "COUNTY",
+        "parent": {"name": "赣江新区", "parent": {"name": "江西省"}},
+    }
+
+
+async def test_descendants_and_level_filter(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/140500/descendants")
+    names = {r["name"] for r in response.json()}
+    assert names == {"城区", "沁水县", "阳城县", "陵川县", "泽州县", "高平市", "市本级"}
+    body = await gql(client, '{ region(code: "360000") { descendants(level: CITY) { code } } }')
+    assert {r["code"] for r in body["data"]["region"]["descendants"]} == set(JIANGXI_CITIES)
+
+
+async def test_tree_nests_counties_under_cities(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/regions/tree", params={"root": "140000"})
+    (shanxi,) = response.json()
+    (jincheng,) = shanxi["children"]
+    assert jincheng["name"] == "晋城市"
+    assert len(jincheng["children"]) == 7
+
+
+async def test_graphql_unknown_region_error_names_the_code(client: httpx.AsyncClient) -> None:
+    body = await gql(client, '{ region(code: "999999") { name } }')
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "region-not-found"
+    assert error["extensions"]["region"] == "999999"
+    assert body["data"] is None
