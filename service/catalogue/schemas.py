@@ -7,13 +7,13 @@ database), not new code.
 
 import csv
 from enum import Enum, StrEnum
-from importlib import resources
+from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 def _programme_rows() -> list[dict[str, str]]:
-    text = (resources.files("service.catalogue") / "data" / "programmes.csv").read_text("utf-8")
+    text = (Path(__file__).resolve().parent / "data" / "programmes.csv").read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
@@ -79,7 +79,7 @@ UNIT_DECIMALS = {
 
 
 class Indicator(BaseModel):
-    id: int
+    id: int = Field(exclude=True)  # internal key, never published
     code: str
     programme: str
     programme_zh: str

@@ -1,6 +1,6 @@
 """Versioned SQL migrations: files in service/migrations applied once, in name order."""
 
-from importlib import resources
+from pathlib import Path
 
 from service.kit.db import Connection
 
@@ -9,7 +9,7 @@ _LOCK_KEY = 7_441_001
 
 
 def migration_files() -> list[tuple[str, str]]:
-    folder = resources.files("service") / "migrations"
+    folder = Path(__file__).resolve().parents[1] / "migrations"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
 
