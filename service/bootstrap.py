@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 SEED_FILES = ("jiangxi-2024-plan.json", "jincheng-2024-report.json")
 MILESTONE_FILES = ("jiangxi-2024-milestones.json",)
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 async def prepare(conn: Connection, *, seed: bool) -> None:
@@ -25,11 +26,10 @@ async def prepare(conn: Connection, *, seed: bool) -> None:
 
 async def load_shipped_seeds(conn: Connection) -> None:
     """Load the figures of the two seed documents that the package ships."""
-    folder = Path(__file__).resolve().parent / "seeds"
     for name in SEED_FILES:
-        data = seedfile.loads((folder / name).read_text(encoding="utf-8"))
+        data = seedfile.loads((SEEDS / name).read_text(encoding="utf-8"))
         await load.load_document(conn, data)
         log.info("loaded %s", name)
     for name in MILESTONE_FILES:
-        milestones = seedfile.read_milestones(folder / name)
+        milestones = seedfile.read_milestones(SEEDS / name)
         await load.load_milestones(conn, milestones)

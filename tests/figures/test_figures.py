@@ -65,7 +65,7 @@ async def test_supplementary_target_is_kept_apart(client: httpx.AsyncClient) -> 
 async def test_completion_rate_is_derived(client: httpx.AsyncClient) -> None:
     items = await _figures(client, region="140502", indicator="SHANTYTOWN:BASIC_COMPLETION:SET")
     (figure,) = items
-    assert (Decimal(figure["target"]), Decimal(figure["actual"])) == (1000, 2770)
+    assert (Decimal(figure["target"]), Decimal(figure["actual"])) == (Decimal(1000), Decimal(2770))
     assert Decimal(figure["completion_rate"]) == Decimal("277.0000")
 
 
@@ -90,7 +90,7 @@ async def test_descendants_page_through_the_whole_subtree(client: httpx.AsyncCli
 
 
 async def test_bad_inputs_name_the_field(client: httpx.AsyncClient) -> None:
-    cases = {
+    cases: dict[str, dict[str, str | int]] = {
         "year": {"region": "360000", "year": "20x4"},
         "programme": {"region": "360000", "programme": "CASTLES"},
         "limit": {"region": "360000", "limit": 100000},
