@@ -1,26 +1,62 @@
 """Wires FastAPI, the GraphQL router and the database lifespan."""
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
 
 from service import bootstrap
+from service.auth import policy
+from service.auth.dependencies import CurrentPrincipal, install_auth
+from service.auth.principal import Scope
+from service.auth.sessions import request_id, write_session
 from service.catalogue.rest import router as catalogue_router
 from service.config import Settings, get_settings
+from service.documents.rest import router as documents_router
 from service.figures.rest import router as figures_router
+from service.funds.rest import router as funds_router
 from service.graphql_schema import schema
 from service.kit.db import Database, start_embedded
+from service.kit.errors import ProblemError
 from service.kit.graphql import Context
-from service.kit.rest import ReadDb, install_problem_handlers
+from service.kit.rest import install_problem_handlers
+from service.loans.rest import router as loans_router
+from service.milestones.rest import router as milestones_router
+from service.rectification.rest import router as rectification_router
 from service.regions.rest import router as regions_router
 
 API_PREFIX = "/api/v1"
 
 
-async def _context(db: ReadDb) -> Context:
-    return Context(db)
+async def _context(request: Request, principal: CurrentPrincipal) -> AsyncIterator[Context]:
+    database: Database = request.app.state.db
+    refusal: ProblemError | None = None
+    try:
+        policy.require_scope(principal, Scope.FIGURES_READ)
+    except ProblemError as error:
+        refusal = error
+    async with database.session(readonly=True) as db:
+        yield Context(
+            db,
+            database=database,
+            principal=principal,
+            request_id=request_id(request),
+            open_write=lambda: write_session(database, principal, request_id(request)),
+            read_refusal=refusal,
+        )
+
+
+async def _request_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    """Every request gets an id (the caller's X-Request-ID if it sent one): it is stamped
+    on every change the request writes and echoed in the response."""
+    rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request.state.request_id = rid[:100]
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request.state.request_id
+    return response
 
 
 def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
@@ -53,7 +89,18 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     if db is not None:
         app.state.db = db
     install_problem_handlers(app)
-    for router in (regions_router, figures_router, catalogue_router):
+    install_auth(app, settings)
+    app.middleware("http")(_request_id)
+    for router in (
+        regions_router,
+        figures_router,
+        catalogue_router,
+        funds_router,
+        loans_router,
+        rectification_router,
+        documents_router,
+        milestones_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(
         GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"

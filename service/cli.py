@@ -1,8 +1,10 @@
-"""The `anju` command: serve, db migrate, import, export-schema."""
+"""The `anju` command: serve, db migrate, import, export-schema, token."""
 
 import argparse
 import asyncio
+import json
 import logging
+import sys
 from pathlib import Path
 
 import asyncpg
@@ -70,6 +72,65 @@ def export_schema(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def token_issue(args: argparse.Namespace) -> None:
+    from service.auth import devkeys
+
+    settings = get_settings()
+    if settings.jwks_url or settings.jwt_public_key:
+        print(
+            "warning: ANJU_JWKS_URL or ANJU_JWT_PUBLIC_KEY is set; the service will not"
+            " accept this development token",
+            file=sys.stderr,
+        )
+    token = devkeys.issue_token(
+        devkeys.load_or_create(settings.data_dir),
+        region_code=args.region,
+        scopes=args.scope,
+        subject=args.subject or f"dev-{args.region}",
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=args.ttl,
+    )
+    print(token)
+
+
+def token_jwks(args: argparse.Namespace) -> None:
+    from service.auth import devkeys
+
+    print(json.dumps(devkeys.load_or_create(get_settings().data_dir).jwks(), indent=2))
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def _token_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from service.auth.principal import Scope
+
+    token = sub.add_parser("token", help="development tokens").add_subparsers(required=True)
+    p = token.add_parser("issue", help="print a token signed by the dev key in <data_dir>/keys/")
+    p.add_argument("--region", required=True, help="region code the principal acts for")
+    p.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        type=Scope,
+        choices=list(Scope),
+        metavar="SCOPE",
+        help="repeatable; one of: " + ", ".join(s.value for s in Scope),
+    )
+    p.add_argument("--subject", help="principal name (default dev-<region>)")
+    p.add_argument(
+        "--ttl", type=_positive_int, default=3600, help="seconds until expiry (default 3600)"
+    )
+    p.set_defaults(func=token_issue)
+    p = token.add_parser("jwks", help="print the dev public key as a JWKS")
+    p.set_defaults(func=token_jwks)
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # the embedded server's wrapper logs every pg_ctl call at INFO
@@ -96,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("export-schema", help="write schema.graphql and openapi/openapi.json")
     p.add_argument("--out", default=".", help="project root to write into")
     p.set_defaults(func=export_schema)
+
+    _token_commands(sub)
 
     args = parser.parse_args(argv)
     args.func(args)

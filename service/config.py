@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -26,6 +27,31 @@ class Settings(BaseSettings):
     # Load the shipped seed documents into an empty database at start-up.
     seed_on_start: bool = True
     pool_max_size: int = 10
+    # Writes run as this role, which owns no table, so row-level security applies.
+    write_role: str = Field(default="anju_app", pattern=r"^[a-z_][a-z0-9_]*$")
+
+    # Bearer tokens. With neither a JWKS URL nor a public key (PEM text or a file path),
+    # tokens signed by the dev key in `data_dir/keys/` are accepted (`anju token issue`).
+    jwks_url: str | None = None
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "anju-dev"
+    jwt_audience: str = "anju-exchange"
+    # Comma-separated; asymmetric only (never `none`, never HS*).
+    jwt_algorithms: Annotated[list[str], NoDecode] = ["RS256", "ES256"]
+    jwt_leeway_seconds: float = Field(default=30, ge=0, le=300)
+    jwks_cache_seconds: float = Field(default=300, gt=0)
+    # An unknown `kid` refetches the JWKS at most once per this many seconds.
+    jwks_refresh_cooldown_seconds: float = Field(default=30, ge=0)
+    # Reads without a token, as an anonymous figures:read principal; writes still need one.
+    # None: on for the embedded demo database, off when DATABASE_URL is set
+    public_read: bool | None = None
+
+    @field_validator("jwt_algorithms", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return (
+            [a.strip() for a in value.split(",") if a.strip()] if isinstance(value, str) else value
+        )
 
 
 @lru_cache

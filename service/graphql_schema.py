@@ -4,10 +4,30 @@ import strawberry
 from strawberry.tools import merge_types
 
 from service.catalogue.graphql import CatalogueQuery
-from service.figures.graphql import FiguresQuery
+from service.documents.graphql import DocumentsQuery
+from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
+from service.funds.graphql import FundsQuery
 from service.kit.graphql import ProblemExtensions
+from service.loans.graphql import LoansQuery
+from service.milestones.graphql import MilestonesQuery
+from service.rectification.graphql import RectificationQuery
 from service.regions.graphql import RegionsQuery
 
-Query = merge_types("Query", (RegionsQuery, FiguresQuery, CatalogueQuery))
+Query = merge_types(
+    "Query",
+    (
+        RegionsQuery,
+        FiguresQuery,
+        FigureHistoryQuery,
+        CatalogueQuery,
+        FundsQuery,
+        LoansQuery,
+        RectificationQuery,
+        DocumentsQuery,
+        MilestonesQuery,
+    ),
+)
 
-schema = strawberry.Schema(query=Query, extensions=[ProblemExtensions])
+Mutation = merge_types("Mutation", (FiguresMutation,))
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])

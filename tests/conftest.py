@@ -5,7 +5,10 @@
 Tests touching either run inside a transaction that is rolled back.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +19,9 @@ import pytest
 
 from service import bootstrap
 from service.app import create_app
+from service.auth.principal import Scope
 from service.kit.db import Database, start_embedded
+from tests.auth.tokens import bearer, token_for, use_test_keys
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -29,8 +34,15 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("ANJU_TEST_DATABASE_URL") or start_embedded(tmp_path_factory.mktemp("pg"))
+def server_url() -> str:
+    if url := os.environ.get("ANJU_TEST_DATABASE_URL"):
+        return url
+    # Not pytest's tmp_path: the server runs as its own system user when we are root,
+    # and pytest's folders are private to us.
+    folder = Path(tempfile.mkdtemp(prefix="anju-test-pg-"))
+    folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, True)  # runs after the server's own cleanup
+    return start_embedded(folder, throwaway=True)
 
 
 async def _fresh_database(server_url: str, *, seed: bool) -> AsyncIterator[str]:
@@ -98,7 +110,11 @@ async def db(demo_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on the demo database, accepting the test key's tokens; by default every
+    request carries a read-only token (a test passes its own headers for others)."""
     app = create_app(db)
+    use_test_keys(app)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="test-reader"))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
         yield c

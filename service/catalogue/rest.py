@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
+from service.auth.sessions import ReadDb
 from service.catalogue import service
 from service.catalogue.schemas import Indicator, Programme, ProgrammeInfo
-from service.kit.rest import PROBLEM_RESPONSES, ReadDb
+from service.kit.rest import PROBLEM_RESPONSES
 
 router = APIRouter(tags=["catalogue"], responses=PROBLEM_RESPONSES)
 

@@ -8,10 +8,28 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from service.catalogue.graphql import IndicatorType, ProgrammeEnum, UnitEnum
+from service.catalogue.schemas import Unit
 from service.figures import service
-from service.figures.schemas import KIND_NAMES_ZH, Figure, FigureFilter, FigureKind, FigureValue
+from service.figures.schemas import (
+    KIND_NAMES_ZH,
+    Figure,
+    FigureFilter,
+    FigureKind,
+    FigureValue,
+    FigureWrite,
+    Revision,
+    Source,
+)
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, described_enum, enum_value, page_request
+from service.kit.graphql import (
+    Context,
+    LoaderKey,
+    ProblemUnion,
+    described_enum,
+    enum_value,
+    guarded_write,
+    page_request,
+)
 from service.kit.pagination import Page, PageRequest
 
 FigureKindEnum: Any = described_enum(
@@ -29,6 +47,15 @@ class SourceType:
     document_number: str | None
     annex: int | None
     line: int | None
+    principal: str | None = strawberry.field(
+        default=None, description="who reported it, if not imported"
+    )
+
+    @classmethod
+    def from_record(cls, s: Source) -> "SourceType":
+        return cls(
+            document_number=s.document_number, annex=s.annex, line=s.line, principal=s.principal
+        )
 
 
 @strawberry.type(name="FigureValue")
@@ -46,9 +73,7 @@ class FigureValueType:
             value=v.value,
             revision=v.revision,
             updated_at=v.updated_at,
-            source=SourceType(
-                document_number=v.source.document_number, annex=v.source.annex, line=v.source.line
-            ),
+            source=SourceType.from_record(v.source),
         )
 
 
@@ -113,13 +138,18 @@ class FigurePage:
 
 
 def figure_filter(
-    year: int | None, programme: Any, indicator: str | None, kind: Any
+    year: int | None,
+    programme: Any,
+    indicator: str | None,
+    kind: Any,
+    as_of: datetime | None = None,
 ) -> FigureFilter:
     return FigureFilter(
         year=year,
         programme=enum_value(programme),
         indicator=indicator,
         kind=FigureKind(kind.value) if kind is not None else None,
+        as_of=as_of,
     )
 
 
@@ -154,9 +184,10 @@ async def region_figures(
     kind: FigureKindEnum | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    as_of: datetime | None = None,
 ) -> FigurePage:
     """The region's figures, batched across regions (nested reads cost a fixed number of queries)."""
-    flt = figure_filter(year, programme, indicator, kind)
+    flt = figure_filter(year, programme, indicator, kind, as_of)
     await service.validate(info.context.db, flt)
     loader = info.context.loader(LoaderKey.FIGURES, _figures_loader)
     return FigurePage.from_page(await loader.load((root.code, flt, page_request(limit, offset))))
@@ -176,9 +207,149 @@ class FiguresQuery:
         kind: FigureKindEnum | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        as_of: datetime | None = None,
     ) -> FigurePage:
-        flt = figure_filter(year, programme, indicator, kind)
+        flt = figure_filter(year, programme, indicator, kind, as_of)
         page = await service.for_region(
             info.context.db, region, flt, page_request(limit, offset), descendants=descendants
         )
         return FigurePage.from_page(page)
+
+
+TargetKindEnum: Any = described_enum(
+    "TargetKind",
+    "下达的任务种类",
+    {k.value: KIND_NAMES_ZH[k] for k in (FigureKind.TARGET, FigureKind.SUPPLEMENTARY_TARGET)},
+)
+
+
+@strawberry.input(description="An ACTUAL value of the caller's own region.")
+class ActualInput:
+    indicator: str
+    value: Decimal
+    unit: UnitEnum | None = None
+    expected_revision: int | None = strawberry.field(
+        default=None, description="The revision read before; 0 when the figure must be new"
+    )
+
+
+@strawberry.input(description="A TARGET (or 增补) value for a region below the caller's.")
+class TargetInput:
+    region: str
+    indicator: str
+    value: Decimal
+    kind: TargetKindEnum = strawberry.field(default_factory=lambda: TargetKindEnum("TARGET"))
+    unit: UnitEnum | None = None
+    expected_revision: int | None = None
+
+
+@strawberry.type(description="The figures as they stand after the write.")
+class FiguresWritten:
+    figures: list[FigureType]
+    request_id: str | None
+
+
+WriteFiguresResult = Annotated[
+    FiguresWritten | ProblemUnion, strawberry.union("WriteFiguresResult")
+]
+
+
+def _unit(unit: Any) -> Unit | None:
+    return Unit(unit.value) if unit is not None else None
+
+
+async def _write(
+    info: strawberry.Info[Context, Any], year: int, reason: str, items: list[FigureWrite]
+) -> FiguresWritten | ProblemUnion:
+    context = info.context
+
+    async def run(db: Session) -> FiguresWritten:
+        figures = await service.write(db, context.principal, year, reason, items)
+        return FiguresWritten(
+            figures=[FigureType.from_record(f) for f in figures], request_id=context.request_id
+        )
+
+    return await guarded_write(context, run)
+
+
+@strawberry.type(name="Revision", description="One change of one value.")
+class RevisionType:
+    kind: FigureKindEnum
+    revision: int
+    old_value: Decimal | None
+    value: Decimal
+    changed_at: datetime
+    principal: str | None = strawberry.field(description="null: imported from the document")
+    acting_region: str | None
+    reason: str
+    request_id: str | None
+    source: SourceType
+
+    @classmethod
+    def from_record(cls, r: Revision) -> "RevisionType":
+        return cls(
+            kind=FigureKindEnum(r.kind.value),
+            revision=r.revision,
+            old_value=r.old_value,
+            value=r.value,
+            changed_at=r.changed_at,
+            principal=r.principal,
+            acting_region=r.acting_region,
+            reason=r.reason,
+            request_id=r.request_id,
+            source=SourceType.from_record(r.source),
+        )
+
+
+@strawberry.type
+class FigureHistoryQuery:
+    @strawberry.field(description="Every change of one figure: who, when, old and new value, why.")
+    async def figure_history(
+        self, info: strawberry.Info[Context, Any], region: str, year: int, indicator: str
+    ) -> list[RevisionType]:
+        revisions = await service.history(info.context.db, region, year, indicator)
+        return [RevisionType.from_record(r) for r in revisions]
+
+
+@strawberry.type
+class FiguresMutation:
+    @strawberry.mutation(
+        description="Report ACTUAL figures of the caller's own region (all or nothing)."
+    )
+    async def report_actuals(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: int,
+        reason: str,
+        items: list[ActualInput],
+    ) -> WriteFiguresResult:
+        writes = [
+            FigureWrite(
+                region=region,
+                indicator=i.indicator,
+                kind=FigureKind.ACTUAL,
+                value=i.value,
+                unit=_unit(i.unit),
+                expected_revision=i.expected_revision,
+            )
+            for i in items
+        ]
+        return await _write(info, year, reason, writes)
+
+    @strawberry.mutation(description="Assign TARGET figures to regions below the caller's.")
+    async def assign_targets(
+        self, info: strawberry.Info[Context, Any], year: int, reason: str, items: list[TargetInput]
+    ) -> WriteFiguresResult:
+        writes = [
+            FigureWrite(
+                region=i.region,
+                indicator=i.indicator,
+                kind=FigureKind(i.kind.value),
+                value=i.value,
+                unit=_unit(i.unit),
+                expected_revision=i.expected_revision,
+            )
+            for i in items
+        ]
+        return await _write(info, year, reason, writes)

@@ -1,13 +1,31 @@
 """REST door to figures."""
 
-from typing import Annotated
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from service.catalogue.schemas import Programme
+from service.auth.dependencies import Assigner, CurrentPrincipal, Reporter
+from service.auth.principal import Principal
+from service.auth.sessions import ReadDb, WriteDb, request_id
+from service.catalogue.schemas import Programme, Unit
 from service.figures import service
-from service.figures.schemas import Figure, FigureFilter, FigureKind
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams, ReadDb
+from service.figures.schemas import (
+    Figure,
+    FigureFilter,
+    FigureKind,
+    FigureWrite,
+    Revision,
+    WriteResult,
+)
+from service.kit.db import Session
+from service.kit.errors import PreconditionFailed
+from service.kit.idempotency import fingerprint, once
+from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams, Problem
+from service.regions import service as regions
 
 router = APIRouter(tags=["figures"], responses=PROBLEM_RESPONSES)
 
@@ -22,8 +40,169 @@ async def list_figures(
     programme: Programme | None = None,
     indicator: Annotated[str | None, Query(description="Indicator code")] = None,
     kind: FigureKind | None = None,
+    as_of: Annotated[
+        datetime | None, Query(alias="asOf", description="Values as they stood at this time")
+    ] = None,
 ) -> PageOut[Figure]:
     flt = FigureFilter(
-        year=year, programme=programme.value if programme else None, indicator=indicator, kind=kind
+        year=year,
+        programme=programme.value if programme else None,
+        indicator=indicator,
+        kind=kind,
+        as_of=as_of,
     )
     return PageOut.of(await service.for_region(db, region, flt, page, descendants=descendants))
+
+
+class ActualIn(BaseModel):
+    indicator: str = Field(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
+    value: Decimal
+    unit: Unit | None = Field(default=None, description="If given, must be the indicator's unit")
+    expected_revision: int | None = Field(
+        default=None, description="Revision read before; 0 when the figure must be new"
+    )
+
+
+class ActualsIn(BaseModel):
+    year: int
+    reason: str
+    items: list[ActualIn]
+
+
+class TargetIn(ActualIn):
+    region: str = Field(description="Code of a region strictly below the caller's")
+    kind: Literal[FigureKind.TARGET, FigureKind.SUPPLEMENTARY_TARGET] = FigureKind.TARGET
+
+
+class TargetsIn(BaseModel):
+    year: int
+    reason: str
+    items: list[TargetIn]
+
+
+class ValueIn(BaseModel):
+    value: Decimal
+    reason: str
+    unit: Unit | None = None
+
+
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", description="Retries with the same key write once")
+]
+
+
+async def _write(
+    db: Session,
+    principal: Principal,
+    key: str | None,
+    year: int,
+    reason: str,
+    items: list[FigureWrite],
+    request_id: str | None,
+) -> JSONResponse:
+    async def run() -> Any:
+        figures = await service.write(db, principal, year, reason, items)
+        result = WriteResult(figures=figures, request_id=request_id)
+        return result.model_dump(mode="json")
+
+    body_hash = fingerprint(year, reason, [i.model_dump(mode="json") for i in items])
+    replayed, body = await once(db, principal.subject, key, body_hash, run)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(body, headers=headers)
+
+
+@router.post(
+    "/regions/{code}/actuals",
+    summary="Report ACTUAL figures of the caller's own region (all or nothing)",
+    response_model=WriteResult,
+)
+async def report_actuals(
+    request: Request,
+    db: WriteDb,
+    principal: Reporter,
+    code: str,
+    body: ActualsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    await regions.get(db, code)
+    items = [FigureWrite(region=code, kind=FigureKind.ACTUAL, **i.model_dump()) for i in body.items]
+    return await _write(
+        db, principal, idempotency_key, body.year, body.reason, items, request_id(request)
+    )
+
+
+@router.post(
+    "/targets",
+    summary="Assign TARGET figures to regions below the caller's (all or nothing)",
+    response_model=WriteResult,
+)
+async def assign_targets(
+    request: Request,
+    db: WriteDb,
+    principal: Assigner,
+    body: TargetsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    items = [FigureWrite(**i.model_dump()) for i in body.items]
+    return await _write(
+        db, principal, idempotency_key, body.year, body.reason, items, request_id(request)
+    )
+
+
+@router.get("/regions/{code}/figures/{year}/{indicator}", summary="One figure, with its ETag")
+async def get_figure(
+    db: ReadDb,
+    code: str,
+    year: int,
+    indicator: str,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+) -> Response:
+    figure = await service.one(db, code, year, indicator)
+    tag = service.etag(figure)
+    if if_none_match == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return JSONResponse(figure.model_dump(mode="json"), headers={"ETag": tag})
+
+
+@router.put(
+    "/regions/{code}/figures/{year}/{indicator}/{kind}",
+    summary="Set one value; If-Match with the ETag read guards against lost updates",
+    response_model=Figure,
+    responses={412: {"model": Problem, "description": "The figure changed since it was read"}},
+)
+async def put_figure(
+    request: Request,
+    db: WriteDb,
+    principal: CurrentPrincipal,
+    code: str,
+    year: int,
+    indicator: str,
+    kind: FigureKind,
+    body: ValueIn,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    if if_match is not None:
+        current = await service.find_one(db, code, year, indicator)
+        if current is None or service.etag(current) != if_match:
+            raise PreconditionFailed(
+                f"{indicator} of {code} in {year} changed since it was read (If-Match)",
+                field="If-Match",
+            )
+    item = FigureWrite(
+        region=code, indicator=indicator, kind=kind, value=body.value, unit=body.unit
+    )
+    response = await _write(
+        db, principal, idempotency_key, year, body.reason, [item], request_id(request)
+    )
+    written = await service.one(db, code, year, indicator)
+    response.headers["ETag"] = service.etag(written)
+    return response
+
+
+@router.get(
+    "/regions/{code}/figures/{year}/{indicator}/history",
+    summary="Every change of a figure: who, when, old and new value, why",
+)
+async def figure_history(db: ReadDb, code: str, year: int, indicator: str) -> list[Revision]:
+    return await service.history(db, code, year, indicator)

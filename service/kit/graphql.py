@@ -1,8 +1,9 @@
 """What every GraphQL module shares: the typed context, DataLoaders, enums, errors."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -10,9 +11,12 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import BaseContext
 
-from service.kit.db import Session
+from service.kit.db import Database, Session
 from service.kit.errors import InvalidInput, ProblemError
 from service.kit.pagination import PageRequest
+
+if TYPE_CHECKING:
+    from service.auth.principal import Principal
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -33,10 +37,33 @@ class LoaderKey(Enum):
 
 
 class Context(BaseContext):
-    def __init__(self, db: Session) -> None:
+    """What a GraphQL request's resolvers share: the caller, its read snapshot, loaders."""
+
+    def __init__(
+        self,
+        db: Session,
+        *,
+        database: Database,
+        principal: "Principal",
+        request_id: str | None,
+        open_write: Callable[[], AbstractAsyncContextManager[Session]],
+        read_refusal: ProblemError | None = None,
+    ) -> None:
         super().__init__()
-        self.db = db
+        self._db = db
+        self.database = database  # mutations open their own write transaction
+        self.principal = principal
+        self.request_id = request_id
+        self.open_write = open_write  # a write transaction acting as the caller
+        self._read_refusal = read_refusal
         self._loaders: dict[LoaderKey, DataLoader[Any, Any]] = {}
+
+    @property
+    def db(self) -> Session:
+        """The read snapshot; refused when the caller may not read."""
+        if self._read_refusal is not None:
+            raise self._read_refusal
+        return self._db
 
     def loader(
         self, key: LoaderKey, make: Callable[[Session], DataLoader[K, V]]
@@ -81,6 +108,74 @@ def _with_problem(error: GraphQLError) -> GraphQLError:
     if isinstance(original, ProblemError):
         error.extensions = {**(error.extensions or {}), **original.problem()}
     return error
+
+
+@strawberry.interface(name="Problem", description="Why a mutation changed nothing.")
+class ProblemType:
+    message: str
+    code: str
+    field: str | None
+
+
+@strawberry.type(description="A value was missing, malformed or out of range (422).")
+class InvalidInputError(ProblemType):
+    pass
+
+
+@strawberry.type(description="A region, indicator or record does not exist (404).")
+class NotFoundError(ProblemType):
+    pass
+
+
+@strawberry.type(description="No valid token came with the request (401).")
+class UnauthenticatedError(ProblemType):
+    pass
+
+
+@strawberry.type(description="The caller may not do this (403).")
+class ForbiddenError(ProblemType):
+    pass
+
+
+@strawberry.type(description="Another write came first; read again and retry (409).")
+class ConflictError(ProblemType):
+    current_revision: int | None
+
+
+ProblemUnion = (
+    InvalidInputError | NotFoundError | UnauthenticatedError | ForbiddenError | ConflictError
+)
+_BY_STATUS: dict[int, type[ProblemType]] = {
+    401: UnauthenticatedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: ConflictError,
+    422: InvalidInputError,
+}
+
+
+def problem_result(error: ProblemError) -> ProblemUnion:
+    kind = _BY_STATUS.get(error.status)
+    if kind is None:
+        raise error
+    fields: dict[str, Any] = {"message": error.detail, "code": error.code, "field": error.field}
+    if kind is ConflictError:
+        fields["current_revision"] = error.extra.get("current_revision")
+    result: ProblemUnion = kind(**fields)  # type: ignore[assignment]
+    return result
+
+
+async def guarded_write(
+    context: Context, run: Callable[[Session], Awaitable[V]]
+) -> V | ProblemUnion:
+    """Run a write in its own transaction; a domain error rolls it back and is returned
+    as a typed result instead of a top-level error."""
+    try:
+        async with context.open_write() as db:
+            return await run(db)
+    except ProblemError as error:
+        return problem_result(error)
 
 
 __all__ = ["Context", "InvalidInput", "LoaderKey", "ProblemExtensions", "ctx", "described_enum"]

@@ -1,6 +1,6 @@
 """What every REST router shares: the request's session, pages, problem details."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -9,21 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.kit.db import Database, Session
 from service.kit.errors import ProblemError
 from service.kit.pagination import Page, PageRequest
 
 T = TypeVar("T")
 PROBLEM_JSON = "application/problem+json"
-
-
-async def _read_session(request: Request) -> AsyncIterator[Session]:
-    db: Database = request.app.state.db
-    async with db.session(readonly=True) as session:
-        yield session
-
-
-ReadDb = Annotated[Session, Depends(_read_session)]
 
 
 def _page_request(

@@ -6,8 +6,11 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from service.figures.graphql import region_figures
+from service.funds.graphql import region_fund_accounts
 from service.kit.db import Session
 from service.kit.graphql import Context, LoaderKey, described_enum, enum_value
+from service.loans.graphql import region_bonds, region_loans
+from service.rectification.graphql import region_rectification, region_rectification_summary
 from service.regions import service, store
 from service.regions.schemas import KIND_NAMES_ZH, LEVEL_NAMES_ZH, Region, RegionLevel
 
@@ -92,6 +95,20 @@ class RegionType:
         ]
 
     figures = strawberry.field(resolver=region_figures, description="Figures of this region.")
+    fund_accounts = strawberry.field(
+        resolver=region_fund_accounts, description="Subsidy fund accounts of this region."
+    )
+    loans = strawberry.field(
+        resolver=region_loans, description="Special loans of one year, per lender and in total."
+    )
+    bonds = strawberry.field(resolver=region_bonds, description="Special bonds of one year.")
+    rectification = strawberry.field(
+        resolver=region_rectification, description="Rectification tallies of this region."
+    )
+    rectification_summary = strawberry.field(
+        resolver=region_rectification_summary,
+        description="Per item, rectification counts summed over campaigns.",
+    )
 
 
 @strawberry.type

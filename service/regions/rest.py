@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.kit.rest import PROBLEM_RESPONSES, ReadDb
+from service.auth.sessions import ReadDb
+from service.kit.rest import PROBLEM_RESPONSES
 from service.regions import service
 from service.regions.schemas import Region, RegionLevel, RegionTree
 

@@ -64,3 +64,26 @@ async def roots(db: Session) -> list[Region]:
         f"select {_COLUMNS} from regions r where r.parent_code is null order by r.code"
     )
     return [_region(r) for r in rows]
+
+
+async def ancestors(db: Session, codes: list[str]) -> dict[str, list[str]]:
+    """Each region's ancestors, nearest first, in one statement."""
+    rows = await db.fetch(
+        """with recursive up (code, ancestor, depth) as (
+               select r.code, r.parent_code, 1 from regions r
+               where r.code = any($1::text[]) and r.parent_code is not null
+               union all
+               select up.code, r.parent_code, up.depth + 1
+               from up join regions r on r.code = up.ancestor
+               where r.parent_code is not null)
+           select code, array_agg(ancestor order by depth) as ancestors from up group by code""",
+        codes,
+    )
+    found: dict[str, list[str]] = {code: [] for code in codes}
+    found.update({r["code"]: list(r["ancestors"]) for r in rows})
+    return found
+
+
+async def ancestors_of(db: Session, code: str) -> list[str]:
+    """The strict ancestors of `code`, nearest first (empty for a province or unknown code)."""
+    return (await ancestors(db, [code]))[code]

@@ -161,8 +161,6 @@ async def test_nested_query_costs_a_fixed_number_of_statements(
     assert len(cities) == 12
     nanchang = cities["南昌市"]
     counties = {c["name"]: c for c in nanchang["children"]}
-    rental = {
-        f["indicator"]["code"]: f["target"] for f in counties["南昌县"]["figures"]["items"]
-    }
+    rental = {f["indicator"]["code"]: f["target"] for f in counties["南昌县"]["figures"]["items"]}
     assert rental[RENTAL_START] == "1500"
     assert sum(len(c["children"]) for c in cities.values()) > 100

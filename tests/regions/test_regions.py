@@ -44,7 +44,9 @@ async def test_jinggangshan_is_one_region_whatever_its_spelling(client: httpx.As
     for name in ("井冈山", "井冈山市"):
         response = await client.get("/api/v1/regions/lookup", params={"name": name})
         assert response.json()["code"] == "360881"
-    body = await gql(client, '{ a: region(name: "井冈山") { code } b: region(name: "井冈山市") { code } }')
+    body = await gql(
+        client, '{ a: region(name: "井冈山") { code } b: region(name: "井冈山市") { code } }'
+    )
     assert body["data"] == {"a": {"code": "360881"}, "b": {"code": "360881"}}
 
 

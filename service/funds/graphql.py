@@ -1,0 +1,182 @@
+"""GraphQL door to fund accounts."""
+
+from decimal import Decimal
+from typing import Annotated, Any, Protocol
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from service.catalogue.graphql import ProgrammeEnum
+from service.figures.graphql import SourceType
+from service.funds import service
+from service.funds.schemas import (
+    DIRECTION_NAMES_ZH,
+    SOURCE_NAMES_ZH,
+    FundAccount,
+    FundFilter,
+    FundFlow,
+    FundSource,
+)
+from service.kit.db import Session
+from service.kit.graphql import Context, LoaderKey, described_enum, page_request
+from service.kit.pagination import Page
+
+FundSourceEnum: Any = described_enum(
+    "FundSource", "资金来源", {k.value: zh for k, zh in SOURCE_NAMES_ZH.items()}
+)
+FlowDirectionEnum: Any = described_enum(
+    "FlowDirection", "收支方向", {k.value: zh for k, zh in DIRECTION_NAMES_ZH.items()}
+)
+
+if False:  # pragma: no cover - typing only
+    from service.regions.graphql import RegionType
+
+RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
+
+
+@strawberry.type(name="FundFlow", description="Income or expenditure of one category (万元).")
+class FundFlowType:
+    direction: FlowDirectionEnum
+    category: ProgrammeEnum
+    category_zh: str
+    amount: Decimal
+
+    @classmethod
+    def from_record(cls, f: FundFlow) -> "FundFlowType":
+        return cls(
+            direction=FlowDirectionEnum(f.direction.value),
+            category=ProgrammeEnum(f.category),
+            category_zh=f.category_zh,
+            amount=f.amount,
+        )
+
+
+@strawberry.type(
+    name="FundAccount",
+    description="Subsidy money of one region, year and source (万元); totals derived.",
+)
+class FundAccountType:
+    region_code: str
+    year: int
+    source: FundSourceEnum
+    opening_balance: Decimal | None = strawberry.field(description="截至上年末结余")
+    adjustment: Decimal | None = strawberry.field(description="已统计支付后调整收回")
+    flows: list[FundFlowType]
+    income_total: Decimal
+    expenditure_total: Decimal
+    available: Decimal = strawberry.field(description="opening + adjustment + income")
+    closing_balance: Decimal = strawberry.field(description="available − expenditure, derived")
+    expenditure_rate: Decimal | None = strawberry.field(
+        description="expenditure / available in percent (4 places), derived, never stored"
+    )
+    provenance: SourceType
+
+    @strawberry.field
+    async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
+        from service.regions.graphql import region_loader
+
+        region = await region_loader(info.context).load(self.region_code)
+        assert region is not None
+        return region
+
+    @classmethod
+    def from_record(cls, a: FundAccount) -> "FundAccountType":
+        return cls(
+            region_code=a.region_code,
+            year=a.year,
+            source=FundSourceEnum(a.source.value),
+            opening_balance=a.opening_balance,
+            adjustment=a.adjustment,
+            flows=[FundFlowType.from_record(f) for f in a.flows],
+            income_total=a.income_total,
+            expenditure_total=a.expenditure_total,
+            available=a.available,
+            closing_balance=a.closing_balance,
+            expenditure_rate=a.expenditure_rate,
+            provenance=SourceType(
+                document_number=a.provenance.document_number,
+                annex=a.provenance.annex,
+                line=a.provenance.line,
+            ),
+        )
+
+
+@strawberry.type(name="FundAccountPage")
+class FundAccountPage:
+    items: list[FundAccountType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[FundAccount]) -> "FundAccountPage":
+        return cls(
+            items=[FundAccountType.from_record(a) for a in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+def fund_filter(year: int | None, source: Any) -> FundFilter:
+    return FundFilter(year=year, source=FundSource(source.value) if source is not None else None)
+
+
+FundsKey = tuple[str, FundFilter]
+
+
+def _funds_loader(db: Session) -> DataLoader[FundsKey, list[FundAccount]]:
+    async def load(keys: list[FundsKey]) -> list[list[FundAccount]]:
+        # one batch per distinct filter among the keys, whatever the number of regions
+        groups: dict[FundFilter, list[str]] = {}
+        for code, flt in keys:
+            groups.setdefault(flt, []).append(code)
+        found: dict[FundsKey, list[FundAccount]] = {}
+        for flt, codes in groups.items():
+            for code, accounts in (await service.for_regions(db, codes, flt)).items():
+                found[(code, flt)] = accounts
+        return [found[k] for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class HasCode(Protocol):
+    code: str
+
+
+async def region_fund_accounts(
+    root: strawberry.Parent[HasCode],
+    info: strawberry.Info[Context, Any],
+    year: int | None = None,
+    source: FundSourceEnum | None = None,
+) -> list[FundAccountType]:
+    """The region's fund accounts, batched across regions."""
+    flt = fund_filter(year, source)
+    service.validate(flt)
+    loader = info.context.loader(LoaderKey.FUNDS, _funds_loader)
+    return [FundAccountType.from_record(a) for a in await loader.load((root.code, flt))]
+
+
+@strawberry.type
+class FundsQuery:
+    @strawberry.field(description="Subsidy fund accounts of a region, or of its whole subtree.")
+    async def fund_accounts(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        descendants: bool = False,
+        year: int | None = None,
+        source: FundSourceEnum | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> FundAccountPage:
+        page = await service.for_region(
+            info.context.db,
+            region,
+            fund_filter(year, source),
+            page_request(limit, offset),
+            descendants=descendants,
+        )
+        return FundAccountPage.from_page(page)

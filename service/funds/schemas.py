@@ -1,0 +1,57 @@
+"""Fund accounts: subsidy money per region, year and source, with its flows."""
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from service.figures.schemas import Source
+
+
+class FundSource(StrEnum):
+    CENTRAL = "CENTRAL"
+    PROVINCIAL = "PROVINCIAL"
+
+
+SOURCE_NAMES_ZH = {
+    FundSource.CENTRAL: "中央财政补助资金",
+    FundSource.PROVINCIAL: "省级财政补助资金",
+}
+
+
+class FlowDirection(StrEnum):
+    INCOME = "INCOME"
+    EXPENDITURE = "EXPENDITURE"
+
+
+DIRECTION_NAMES_ZH = {FlowDirection.INCOME: "收入", FlowDirection.EXPENDITURE: "支出"}
+
+
+class FundFilter(BaseModel, frozen=True):
+    year: int | None = None
+    source: FundSource | None = None
+
+
+class FundFlow(BaseModel):
+    direction: FlowDirection
+    category: str  # a programme code
+    category_zh: str
+    amount: Decimal  # 万元
+
+
+class FundAccount(BaseModel):
+    """One account; totals, balance and rate are derived here and never stored."""
+
+    id: int
+    region_code: str
+    year: int
+    source: FundSource
+    opening_balance: Decimal | None  # 截至上年末结余
+    adjustment: Decimal | None  # 已统计支付后调整收回
+    flows: list[FundFlow]
+    income_total: Decimal
+    expenditure_total: Decimal
+    available: Decimal  # opening + adjustment + income
+    closing_balance: Decimal  # available − expenditure
+    expenditure_rate: Decimal | None  # expenditure / available, percent
+    provenance: Source  # where the account was read from

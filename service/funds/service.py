@@ -1,0 +1,99 @@
+"""Fund-account reads shared by both doors: filters checked once, balances derived."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+import asyncpg
+
+from service.figures.schemas import Source
+from service.funds import store
+from service.funds.schemas import FlowDirection, FundAccount, FundFilter, FundFlow, FundSource
+from service.kit.db import Session
+from service.kit.decimals import percent
+from service.kit.errors import InvalidInput
+from service.kit.pagination import Page, PageRequest
+from service.regions import service as regions
+
+YEARS = range(1990, 2101)
+
+
+def validate(flt: FundFilter) -> None:
+    if flt.year is not None and flt.year not in YEARS:
+        raise InvalidInput(
+            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
+        )
+
+
+async def for_region(
+    db: Session, code: str, flt: FundFilter, page: PageRequest, *, descendants: bool = False
+) -> Page[FundAccount]:
+    codes = (
+        await regions.subtree_codes(db, code)
+        if descendants
+        else [(await regions.get(db, code)).code]
+    )
+    validate(flt)
+    rows = await store.page(db, codes, flt, page.limit, page.offset)
+    if rows:
+        total = int(rows[0]["total"])
+    else:
+        total = await store.count(db, codes, flt) if page.offset else 0
+    return Page(await _accounts(db, rows), total, page.limit, page.offset)
+
+
+async def for_regions(
+    db: Session, codes: list[str], flt: FundFilter
+) -> dict[str, list[FundAccount]]:
+    """The accounts of many regions in two statements, whatever their number."""
+    validate(flt)
+    by_region: dict[str, list[FundAccount]] = {code: [] for code in codes}
+    for account in await _accounts(db, await store.for_regions(db, codes, flt)):
+        by_region[account.region_code].append(account)
+    return by_region
+
+
+async def _accounts(db: Session, rows: list[asyncpg.Record]) -> list[FundAccount]:
+    if not rows:
+        return []
+    flows: dict[int, list[FundFlow]] = defaultdict(list)
+    for f in await store.flows(db, [r["id"] for r in rows]):
+        flows[f["account_id"]].append(
+            FundFlow(
+                direction=FlowDirection(f["direction"]),
+                category=f["category"],
+                category_zh=f["category_zh"],
+                amount=f["amount"],
+            )
+        )
+    return [account(r, flows[r["id"]]) for r in rows]
+
+
+def _sum(flows: Iterable[FundFlow], direction: FlowDirection) -> Decimal:
+    return sum((f.amount for f in flows if f.direction is direction), Decimal(0))
+
+
+def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
+    """Derive totals, balance and rate. A blank opening or adjustment cell adds nothing
+    (the report leaves 调整收回 blank for counties, and the provincial account has no
+    opening balance at all); an account without flows in a direction moved no money."""
+    income = _sum(flows, FlowDirection.INCOME)
+    expenditure = _sum(flows, FlowDirection.EXPENDITURE)
+    available = (row["opening_balance"] or Decimal(0)) + (row["adjustment"] or Decimal(0)) + income
+    return FundAccount(
+        id=row["id"],
+        region_code=row["region_code"],
+        year=row["year"],
+        source=FundSource(row["source"]),
+        opening_balance=row["opening_balance"],
+        adjustment=row["adjustment"],
+        flows=flows,
+        income_total=income,
+        expenditure_total=expenditure,
+        available=available,
+        closing_balance=available - expenditure,
+        expenditure_rate=percent(expenditure, available),
+        provenance=Source(
+            document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
+        ),
+    )

@@ -1,0 +1,69 @@
+"""All SQL about fund accounts and their flows."""
+
+import asyncpg
+
+from service.funds.schemas import FundFilter
+from service.kit.db import Session
+
+_MATCH = """
+    a.region_code = any($1::text[])
+    and ($2::int is null or a.year = $2)
+    and ($3::text is null or a.source = $3)
+"""
+
+_ACCOUNT = """
+    a.id, a.region_code, a.year, a.source, a.opening_balance, a.adjustment,
+    d.number as document_number, a.annex, a.source_line
+"""
+
+
+def _args(flt: FundFilter) -> tuple[int | None, str | None]:
+    return flt.year, flt.source.value if flt.source else None
+
+
+async def page(
+    db: Session, codes: list[str], flt: FundFilter, limit: int, offset: int
+) -> list[asyncpg.Record]:
+    """One page of accounts, each row carrying the number of matches (`total`)."""
+    return await db.fetch(
+        f"""select {_ACCOUNT}, count(*) over () as total
+            from fund_accounts a left join documents d on d.id = a.document_id
+            where {_MATCH}
+            order by a.year, a.region_code, a.source
+            limit $4 offset $5""",
+        codes,
+        *_args(flt),
+        limit,
+        offset,
+    )
+
+
+async def count(db: Session, codes: list[str], flt: FundFilter) -> int:
+    """Matches when a page came back empty (offset past the end)."""
+    return int(
+        await db.fetchval(
+            f"select count(*) from fund_accounts a where {_MATCH}", codes, *_args(flt)
+        )
+    )
+
+
+async def for_regions(db: Session, codes: list[str], flt: FundFilter) -> list[asyncpg.Record]:
+    """Every matching account of `codes` in one statement (the nested-read batch)."""
+    return await db.fetch(
+        f"""select {_ACCOUNT}
+            from fund_accounts a left join documents d on d.id = a.document_id
+            where {_MATCH}
+            order by a.region_code, a.year, a.source""",
+        codes,
+        *_args(flt),
+    )
+
+
+async def flows(db: Session, account_ids: list[int]) -> list[asyncpg.Record]:
+    return await db.fetch(
+        """select f.account_id, f.direction, f.category, p.name_zh as category_zh, f.amount
+           from fund_flows f join programmes p on p.code = f.category
+           where f.account_id = any($1::int[])
+           order by f.account_id, f.direction desc, p.sort_order, f.category""",
+        account_ids,
+    )

@@ -1,0 +1,241 @@
+"""GraphQL door to loans and bonds."""
+
+from decimal import Decimal
+from typing import Annotated, Any, Protocol
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from service.figures.graphql import SourceType
+from service.figures.schemas import Source
+from service.kit.db import Session
+from service.kit.graphql import Context, LoaderKey, page_request
+from service.kit.pagination import Page
+from service.loans import service
+from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
+
+if False:  # pragma: no cover - typing only
+    from service.regions.graphql import RegionType
+
+RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
+
+
+def _source(s: Source) -> SourceType:
+    return SourceType(document_number=s.document_number, annex=s.annex, line=s.line)
+
+
+async def _region(info: strawberry.Info[Context, Any], code: str) -> "RegionType":
+    from service.regions.graphql import region_loader
+
+    region = await region_loader(info.context).load(code)
+    assert region is not None
+    return region
+
+
+@strawberry.type(name="Lender", description="A policy bank lending for shantytown renewal.")
+class LenderType:
+    code: str
+    name_zh: str
+    short_zh: str
+
+
+@strawberry.type(name="LoanFacility", description="One lender's special loan to a region (亿元).")
+class LoanFacilityType:
+    lender: LenderType
+    credit_line: Decimal | None = strawberry.field(description="有效授信")
+    disbursed_cumulative: Decimal | None = strawberry.field(description="累计发放")
+    disbursed_in_year: Decimal | None = strawberry.field(description="当年发放")
+    disbursement_rate: Decimal | None = strawberry.field(
+        description="disbursedCumulative / creditLine in percent (4 places), derived"
+    )
+    source: SourceType
+
+    @classmethod
+    def from_record(cls, f: LoanFacility) -> "LoanFacilityType":
+        return cls(
+            lender=LenderType(
+                code=f.lender.code, name_zh=f.lender.name_zh, short_zh=f.lender.short_zh
+            ),
+            credit_line=f.credit_line,
+            disbursed_cumulative=f.disbursed_cumulative,
+            disbursed_in_year=f.disbursed_in_year,
+            disbursement_rate=f.disbursement_rate,
+            source=_source(f.source),
+        )
+
+
+@strawberry.type(
+    name="RegionLoans", description="A region's special loans of one year, totals derived (亿元)."
+)
+class RegionLoansType:
+    region_code: str
+    year: int
+    credit_total: Decimal | None
+    disbursed_total: Decimal | None
+    disbursed_in_year_total: Decimal | None
+    disbursement_rate: Decimal | None = strawberry.field(
+        description="disbursedTotal / creditTotal in percent (4 places), derived"
+    )
+    facilities: list[LoanFacilityType]
+
+    @strawberry.field
+    async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
+        return await _region(info, self.region_code)
+
+    @classmethod
+    def from_record(cls, s: RegionLoans) -> "RegionLoansType":
+        return cls(
+            region_code=s.region_code,
+            year=s.year,
+            credit_total=s.credit_total,
+            disbursed_total=s.disbursed_total,
+            disbursed_in_year_total=s.disbursed_in_year_total,
+            disbursement_rate=s.disbursement_rate,
+            facilities=[LoanFacilityType.from_record(f) for f in s.facilities],
+        )
+
+
+@strawberry.type(
+    name="BondIssue", description="Special bonds issued for a region in a year (亿元)."
+)
+class BondIssueType:
+    region_code: str
+    year: int
+    amount: Decimal
+    source: SourceType
+
+    @strawberry.field
+    async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
+        return await _region(info, self.region_code)
+
+    @classmethod
+    def from_record(cls, b: BondIssue) -> "BondIssueType":
+        return cls(
+            region_code=b.region_code, year=b.year, amount=b.amount, source=_source(b.source)
+        )
+
+
+@strawberry.type(name="RegionLoansPage")
+class RegionLoansPage:
+    items: list[RegionLoansType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[RegionLoans]) -> "RegionLoansPage":
+        return cls(
+            items=[RegionLoansType.from_record(s) for s in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+@strawberry.type(name="BondIssuePage")
+class BondIssuePage:
+    items: list[BondIssueType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[BondIssue]) -> "BondIssuePage":
+        return cls(
+            items=[BondIssueType.from_record(b) for b in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+LoanKey = tuple[str, int]
+
+
+def _loans_loader(db: Session) -> DataLoader[LoanKey, RegionLoans | None]:
+    async def load(keys: list[LoanKey]) -> list[RegionLoans | None]:
+        found: dict[LoanKey, RegionLoans] = {}
+        for year in {y for _, y in keys}:  # one statement per distinct year
+            codes = [c for c, y in keys if y == year]
+            found.update(await service.loans_of(db, codes, LoanFilter(year=year)))
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _bonds_loader(db: Session) -> DataLoader[LoanKey, BondIssue | None]:
+    async def load(keys: list[LoanKey]) -> list[BondIssue | None]:
+        found: dict[LoanKey, BondIssue] = {}
+        for year in {y for _, y in keys}:
+            codes = [c for c, y in keys if y == year]
+            found.update(await service.bonds_of(db, codes, LoanFilter(year=year)))
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class HasCode(Protocol):
+    code: str
+
+
+async def region_loans(
+    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: int
+) -> RegionLoansType | None:
+    """The region's loans of one year, batched across regions."""
+    service.validate(LoanFilter(year=year))
+    found = await info.context.loader(LoaderKey.LOANS, _loans_loader).load((root.code, year))
+    return RegionLoansType.from_record(found) if found else None
+
+
+async def region_bonds(
+    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: int
+) -> BondIssueType | None:
+    """The region's special bonds of one year, batched across regions."""
+    service.validate(LoanFilter(year=year))
+    found = await info.context.loader(LoaderKey.BONDS, _bonds_loader).load((root.code, year))
+    return BondIssueType.from_record(found) if found else None
+
+
+@strawberry.type
+class LoansQuery:
+    @strawberry.field(description="Special loans per region and year, of a region or its subtree.")
+    async def loans(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        descendants: bool = False,
+        year: int | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> RegionLoansPage:
+        page = await service.loans(
+            info.context.db,
+            region,
+            LoanFilter(year=year),
+            page_request(limit, offset),
+            descendants=descendants,
+        )
+        return RegionLoansPage.from_page(page)
+
+    @strawberry.field(description="Special bonds issued, of a region or its subtree.")
+    async def bonds(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        descendants: bool = False,
+        year: int | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> BondIssuePage:
+        page = await service.bonds(
+            info.context.db,
+            region,
+            LoanFilter(year=year),
+            page_request(limit, offset),
+            descendants=descendants,
+        )
+        return BondIssuePage.from_page(page)

@@ -1,0 +1,124 @@
+"""Loan and bond reads shared by both doors: filters checked once, rates and totals derived."""
+
+from collections.abc import Iterable
+
+import asyncpg
+
+from service.figures.schemas import Source
+from service.kit.db import Session
+from service.kit.decimals import percent, total
+from service.kit.errors import InvalidInput
+from service.kit.pagination import Page, PageRequest
+from service.loans import store
+from service.loans.schemas import BondIssue, Lender, LoanFacility, LoanFilter, RegionLoans
+from service.regions import service as regions
+
+YEARS = range(1990, 2101)
+
+
+def validate(flt: LoanFilter) -> None:
+    if flt.year is not None and flt.year not in YEARS:
+        raise InvalidInput(
+            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
+        )
+
+
+async def _codes(db: Session, code: str, descendants: bool) -> list[str]:
+    if descendants:
+        return await regions.subtree_codes(db, code)
+    return [(await regions.get(db, code)).code]
+
+
+async def loans(
+    db: Session, code: str, flt: LoanFilter, page: PageRequest, *, descendants: bool = False
+) -> Page[RegionLoans]:
+    codes = await _codes(db, code, descendants)
+    validate(flt)
+    rows = await store.loan_page(db, codes, flt.year, page.limit, page.offset)
+    if rows:
+        count = int(rows[0]["total"])
+    else:
+        count = await store.loan_count(db, codes, flt.year) if page.offset else 0
+    return Page(summaries(rows), count, page.limit, page.offset)
+
+
+async def loans_of(
+    db: Session, codes: list[str], flt: LoanFilter
+) -> dict[tuple[str, int], RegionLoans]:
+    """Summaries of many regions in one statement, keyed by (region, year)."""
+    validate(flt)
+    return {
+        (s.region_code, s.year): s for s in summaries(await store.loans_of(db, codes, flt.year))
+    }
+
+
+async def bonds(
+    db: Session, code: str, flt: LoanFilter, page: PageRequest, *, descendants: bool = False
+) -> Page[BondIssue]:
+    codes = await _codes(db, code, descendants)
+    validate(flt)
+    rows = await store.bond_page(db, codes, flt.year, page.limit, page.offset)
+    if rows:
+        count = int(rows[0]["total"])
+    else:
+        count = await store.bond_count(db, codes, flt.year) if page.offset else 0
+    return Page([_bond(r) for r in rows], count, page.limit, page.offset)
+
+
+async def bonds_of(
+    db: Session, codes: list[str], flt: LoanFilter
+) -> dict[tuple[str, int], BondIssue]:
+    validate(flt)
+    return {
+        (b.region_code, b.year): b for b in map(_bond, await store.bonds_of(db, codes, flt.year))
+    }
+
+
+def summaries(rows: Iterable[asyncpg.Record]) -> list[RegionLoans]:
+    """Fold facility rows, grouped by (region, year) and in row order, into summaries."""
+    groups: dict[tuple[str, int], list[LoanFacility]] = {}
+    for row in rows:
+        groups.setdefault((row["region_code"], row["year"]), []).append(_facility(row))
+    return [summary(code, year, facilities) for (code, year), facilities in groups.items()]
+
+
+def summary(code: str, year: int, facilities: list[LoanFacility]) -> RegionLoans:
+    """Totals over the lenders; a blank cell is not a zero, so all-blank totals stay None."""
+    credit = total(*(f.credit_line for f in facilities))
+    disbursed = total(*(f.disbursed_cumulative for f in facilities))
+    return RegionLoans(
+        region_code=code,
+        year=year,
+        credit_total=credit,
+        disbursed_total=disbursed,
+        disbursed_in_year_total=total(*(f.disbursed_in_year for f in facilities)),
+        disbursement_rate=percent(disbursed, credit),
+        facilities=facilities,
+    )
+
+
+def _source(row: asyncpg.Record) -> Source:
+    return Source(
+        document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
+    )
+
+
+def _facility(row: asyncpg.Record) -> LoanFacility:
+    return LoanFacility(
+        region_code=row["region_code"],
+        year=row["year"],
+        lender=Lender(
+            code=row["lender_code"], name_zh=row["lender_zh"], short_zh=row["lender_short_zh"]
+        ),
+        credit_line=row["credit_line"],
+        disbursed_cumulative=row["disbursed_cumulative"],
+        disbursed_in_year=row["disbursed_in_year"],
+        disbursement_rate=percent(row["disbursed_cumulative"], row["credit_line"]),
+        source=_source(row),
+    )
+
+
+def _bond(row: asyncpg.Record) -> BondIssue:
+    return BondIssue(
+        region_code=row["region_code"], year=row["year"], amount=row["amount"], source=_source(row)
+    )

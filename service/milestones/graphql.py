@@ -1,0 +1,81 @@
+"""GraphQL door to milestones."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from service.catalogue.graphql import ProgrammeEnum
+from service.kit.graphql import Context, described_enum, enum_value, page_request
+from service.kit.pagination import Page
+from service.milestones import service
+from service.milestones.schemas import MILESTONE_PHASE_NAMES_ZH, Milestone, MilestoneFilter
+
+MilestonePhaseEnum: Any = described_enum(
+    "MilestonePhase", "进度要求的阶段（含前期工作）", MILESTONE_PHASE_NAMES_ZH
+)
+
+
+@strawberry.type(name="Milestone", description="A deadline from a plan (进度要求).")
+class MilestoneType:
+    id: int
+    document_id: int
+    document_number: str
+    programme: ProgrammeEnum
+    programme_zh: str
+    phase: MilestonePhaseEnum
+    scope_zh: str = strawberry.field(description="Which projects the deadline covers")
+    due_on: date
+    required_rate: Decimal | None = strawberry.field(
+        description="Percent of the target due by then; null means all of it"
+    )
+
+    @classmethod
+    def from_record(cls, m: Milestone) -> "MilestoneType":
+        return cls(
+            id=m.id,
+            document_id=m.document_id,
+            document_number=m.document_number,
+            programme=ProgrammeEnum(m.programme),
+            programme_zh=m.programme_zh,
+            phase=MilestonePhaseEnum(m.phase.value),
+            scope_zh=m.scope_zh,
+            due_on=m.due_on,
+            required_rate=m.required_rate,
+        )
+
+
+@strawberry.type(name="MilestonePage")
+class MilestonePage:
+    items: list[MilestoneType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[Milestone]) -> "MilestonePage":
+        return cls(
+            items=[MilestoneType.from_record(m) for m in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+@strawberry.type
+class MilestonesQuery:
+    @strawberry.field(description="Deadlines set by plans, in due order.")
+    async def milestones(
+        self,
+        info: strawberry.Info[Context, Any],
+        programme: ProgrammeEnum | None = None,
+        document: int | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> MilestonePage:
+        flt = MilestoneFilter(programme=enum_value(programme), document=document)
+        page = await service.milestones(info.context.db, flt, page_request(limit, offset))
+        return MilestonePage.from_page(page)

@@ -1,0 +1,278 @@
+"""GraphQL door to rectification."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Protocol
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from service.figures.graphql import SourceType
+from service.kit.db import Session
+from service.kit.graphql import Context, LoaderKey, described_enum, page_request
+from service.kit.pagination import Page
+from service.rectification import service
+from service.rectification.schemas import (
+    ITEM_NAMES_ZH,
+    KIND_NAMES_ZH,
+    Campaign,
+    CampaignKind,
+    SummaryFilter,
+    Tally,
+    TallyFilter,
+    TallyItem,
+    TallySummary,
+)
+
+CampaignKindEnum: Any = described_enum(
+    "CampaignKind", "审计或专项行动", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
+)
+TallyItemEnum: Any = described_enum(
+    "TallyItem", "整改统计对象", {k.value: zh for k, zh in ITEM_NAMES_ZH.items()}
+)
+
+if False:  # pragma: no cover - typing only
+    from service.regions.graphql import RegionType
+
+RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
+
+
+async def _region(info: strawberry.Info[Context, Any], code: str) -> "RegionType":
+    from service.regions.graphql import region_loader
+
+    region = await region_loader(info.context).load(code)
+    assert region is not None
+    return region
+
+
+@strawberry.type(name="RectificationCampaign", description="An audit or a special campaign.")
+class CampaignType:
+    code: str
+    name_zh: str
+    kind: CampaignKindEnum
+    year: int
+
+    @classmethod
+    def from_record(cls, c: Campaign) -> "CampaignType":
+        return cls(code=c.code, name_zh=c.name_zh, kind=CampaignKindEnum(c.kind.value), year=c.year)
+
+
+@strawberry.type(name="RectificationTally", description="Found and rectified of one item.")
+class TallyType:
+    region_code: str
+    campaign: CampaignType
+    item: TallyItemEnum
+    found: int
+    rectified: int
+    in_progress: int | None
+    as_of: date
+    rate: Decimal | None = strawberry.field(
+        description="rectified / found in percent (4 places), derived, never stored"
+    )
+    source: SourceType
+
+    @strawberry.field
+    async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
+        return await _region(info, self.region_code)
+
+    @classmethod
+    def from_record(cls, t: Tally) -> "TallyType":
+        return cls(
+            region_code=t.region_code,
+            campaign=CampaignType.from_record(t.campaign),
+            item=TallyItemEnum(t.item.value),
+            found=t.found,
+            rectified=t.rectified,
+            in_progress=t.in_progress,
+            as_of=t.as_of,
+            rate=t.rate,
+            source=SourceType(
+                document_number=t.source.document_number, annex=t.source.annex, line=t.source.line
+            ),
+        )
+
+
+@strawberry.type(
+    name="RectificationSummary", description="One region's counts of one item over campaigns."
+)
+class TallySummaryType:
+    region_code: str
+    item: TallyItemEnum
+    campaigns: list[str]
+    found: int
+    rectified: int
+    in_progress: int | None
+    rate: Decimal | None = strawberry.field(description="rectified / found in percent, derived")
+
+    @strawberry.field
+    async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
+        return await _region(info, self.region_code)
+
+    @classmethod
+    def from_record(cls, s: TallySummary) -> "TallySummaryType":
+        return cls(
+            region_code=s.region_code,
+            item=TallyItemEnum(s.item.value),
+            campaigns=s.campaigns,
+            found=s.found,
+            rectified=s.rectified,
+            in_progress=s.in_progress,
+            rate=s.rate,
+        )
+
+
+@strawberry.type(name="RectificationTallyPage")
+class TallyPage:
+    items: list[TallyType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[Tally]) -> "TallyPage":
+        return cls(
+            items=[TallyType.from_record(t) for t in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+@strawberry.type(name="RectificationSummaryPage")
+class TallySummaryPage:
+    items: list[TallySummaryType]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[TallySummary]) -> "TallySummaryPage":
+        return cls(
+            items=[TallySummaryType.from_record(s) for s in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
+
+
+def tally_filter(campaign: str | None, item: Any) -> TallyFilter:
+    return TallyFilter(campaign=campaign, item=TallyItem(item.value) if item is not None else None)
+
+
+def summary_filter(item: Any, kind: Any) -> SummaryFilter:
+    return SummaryFilter(
+        item=TallyItem(item.value) if item is not None else None,
+        kind=CampaignKind(kind.value) if kind is not None else None,
+    )
+
+
+TallyKey = tuple[str, TallyFilter]
+SummaryKey = tuple[str, SummaryFilter]
+
+
+def _tallies_loader(db: Session) -> DataLoader[TallyKey, list[Tally]]:
+    async def load(keys: list[TallyKey]) -> list[list[Tally]]:
+        found: dict[TallyKey, list[Tally]] = {}
+        for flt in {f for _, f in keys}:  # one statement per distinct filter
+            codes = [c for c, f in keys if f == flt]
+            for code, tallies in (await service.tallies_of(db, codes, flt)).items():
+                found[(code, flt)] = tallies
+        return [found[k] for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _summaries_loader(db: Session) -> DataLoader[SummaryKey, list[TallySummary]]:
+    async def load(keys: list[SummaryKey]) -> list[list[TallySummary]]:
+        found: dict[SummaryKey, list[TallySummary]] = {}
+        for flt in {f for _, f in keys}:
+            codes = [c for c, f in keys if f == flt]
+            for code, summaries in (await service.summaries_of(db, codes, flt)).items():
+                found[(code, flt)] = summaries
+        return [found[k] for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class HasCode(Protocol):
+    code: str
+
+
+async def region_rectification(
+    root: strawberry.Parent[HasCode],
+    info: strawberry.Info[Context, Any],
+    campaign: str | None = None,
+    item: TallyItemEnum | None = None,
+) -> list[TallyType]:
+    """The region's rectification tallies, batched across regions.
+
+    The campaign is checked inside the batch: awaiting a check here would split it.
+    """
+    flt = tally_filter(campaign, item)
+    loader = info.context.loader(LoaderKey.RECTIFICATION, _tallies_loader)
+    return [TallyType.from_record(t) for t in await loader.load((root.code, flt))]
+
+
+async def region_rectification_summary(
+    root: strawberry.Parent[HasCode],
+    info: strawberry.Info[Context, Any],
+    item: TallyItemEnum | None = None,
+    kind: CampaignKindEnum | None = None,
+) -> list[TallySummaryType]:
+    """Per item, the region's counts summed over campaigns, batched across regions."""
+    loader = info.context.loader(LoaderKey.RECTIFICATION_SUMMARY, _summaries_loader)
+    found = await loader.load((root.code, summary_filter(item, kind)))
+    return [TallySummaryType.from_record(s) for s in found]
+
+
+@strawberry.type
+class RectificationQuery:
+    @strawberry.field(description="Rectification tallies of a region, or of its whole subtree.")
+    async def rectification(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        descendants: bool = False,
+        campaign: str | None = None,
+        item: TallyItemEnum | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> TallyPage:
+        page = await service.tallies(
+            info.context.db,
+            region,
+            tally_filter(campaign, item),
+            page_request(limit, offset),
+            descendants=descendants,
+        )
+        return TallyPage.from_page(page)
+
+    @strawberry.field(description="Per region and item, counts summed over campaigns.")
+    async def rectification_summary(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        descendants: bool = False,
+        item: TallyItemEnum | None = None,
+        kind: CampaignKindEnum | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> TallySummaryPage:
+        page = await service.summaries(
+            info.context.db,
+            region,
+            summary_filter(item, kind),
+            page_request(limit, offset),
+            descendants=descendants,
+        )
+        return TallySummaryPage.from_page(page)
+
+    @strawberry.field(description="Audits and special campaigns whose rectification is tallied.")
+    async def rectification_campaigns(
+        self, info: strawberry.Info[Context, Any]
+    ) -> list[CampaignType]:
+        return [CampaignType.from_record(c) for c in await service.campaigns(info.context.db)]
