@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -45,32 +46,63 @@ def server_url() -> str:
     return start_embedded(folder, throwaway=True)
 
 
-async def _fresh_database(server_url: str, *, seed: bool) -> AsyncIterator[str]:
+async def _create_database(server_url: str, *, template: str | None = None) -> tuple[str, str]:
     name = f"anju_test_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(server_url)
-    await admin.execute(f'create database "{name}"')
-    url = _with_database(server_url, name)
+    try:
+        copy = f' template "{template}"' if template else ""
+        await admin.execute(f'create database "{name}"{copy}')
+    finally:
+        await admin.close()
+    return name, _with_database(server_url, name)
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'drop database "{name}" with (force)')
+    finally:
+        await admin.close()
+
+
+async def _prepared(server_url: str, *, seed: bool) -> AsyncIterator[tuple[str, str]]:
+    name, url = await _create_database(server_url)
     conn = await asyncpg.connect(url)
     try:
         await bootstrap.prepare(conn, seed=seed)
     finally:
         await conn.close()
     try:
-        yield url
+        yield name, url
     finally:
-        await admin.execute(f'drop database "{name}" with (force)')
-        await admin.close()
+        await _drop_database(server_url, name)
 
 
 @pytest.fixture(scope="session")
 async def empty_url(server_url: str) -> AsyncIterator[str]:
-    async for url in _fresh_database(server_url, seed=False):
+    async for _, url in _prepared(server_url, seed=False):
         yield url
 
 
 @pytest.fixture(scope="session")
-async def demo_url(server_url: str) -> AsyncIterator[str]:
-    async for url in _fresh_database(server_url, seed=True):
+async def template_name(server_url: str) -> AsyncIterator[str]:
+    """The seeded database, never connected to after seeding: copied for each use."""
+    async for name, _ in _prepared(server_url, seed=True):
+        yield name
+
+
+async def _copy(server_url: str, template: str) -> AsyncIterator[str]:
+    name, url = await _create_database(server_url, template=template)
+    try:
+        yield url
+    finally:
+        await _drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def demo_url(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """The seeded database that read-only tests share."""
+    async for url in _copy(server_url, template_name):
         yield url
 
 
@@ -108,13 +140,37 @@ async def db(demo_url: str) -> AsyncIterator[Database]:
         await database.close()
 
 
-@pytest.fixture
-async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on the demo database, accepting the test key's tokens; by default every
-    request carries a read-only token (a test passes its own headers for others)."""
-    app = create_app(db)
+@asynccontextmanager
+async def _client(database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(database)
     use_test_keys(app)
     transport = httpx.ASGITransport(app=app)
     headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="test-reader"))
     async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
+        yield c
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on the shared demo database, accepting the test key's tokens. Every request
+    carries a read-only token unless the test passes its own headers. Read-only tests."""
+    async with _client(db) as c:
+        yield c
+
+
+@pytest.fixture
+async def wdb(server_url: str, template_name: str) -> AsyncIterator[Database]:
+    """A fresh copy of the seeded database for one test that writes."""
+    async for url in _copy(server_url, template_name):
+        database = await Database.connect(url, max_size=4)
+        try:
+            yield database
+        finally:
+            await database.close()
+
+
+@pytest.fixture
+async def wclient(wdb: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `client`, on the test's own copy of the seeded database (`wdb`)."""
+    async with _client(wdb) as c:
         yield c
