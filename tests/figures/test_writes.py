@@ -227,29 +227,23 @@ async def test_as_of_returns_values_before_and_after_a_change(
 
     assert await actual_at(before) is None
     assert await actual_at(after) == "900"
-    query = (
-        """query($at: DateTime) { figures(region: "360121", indicator: "%s", asOf: $at) {
-        items { actual } } }"""
-        % RENTAL_START
-    )
-    body = await gql(wclient, query, {"at": before})
+    query = """query($at: DateTime, $indicator: String) {
+        figures(region: "360121", indicator: $indicator, asOf: $at) { items { actual } } }"""
+    body = await gql(wclient, query, {"at": before, "indicator": RENTAL_START})
     assert body["data"]["figures"]["items"][0]["actual"] is None
 
 
 async def test_graphql_mutations_and_typed_errors(
     wclient: httpx.AsyncClient, wdb: Database
 ) -> None:
-    mutation = (
-        """mutation($region: String!, $value: Decimal!) {
+    mutation = """mutation($region: String!, $value: Decimal!) {
       reportActuals(region: $region, year: 2024, reason: "月报",
-                    items: [{indicator: "%s", value: $value}]) {
+                    items: [{indicator: "RENTAL_HOUSING:START:SET_OR_ROOM", value: $value}]) {
         __typename
         ... on FiguresWritten { figures { actual completionRate } }
         ... on Problem { code field message }
       }
     }"""
-        % RENTAL_START
-    )
     response = await wclient.post(
         "/graphql",
         json={"query": mutation, "variables": {"region": NANCHANG_COUNTY, "value": "750"}},
