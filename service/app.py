@@ -1,6 +1,8 @@
 """Wires FastAPI, the GraphQL router and the database lifespan."""
 
 import uuid
+
+import asyncpg
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -69,11 +71,14 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
             yield
             return
         url = settings.database_url or start_embedded(settings.data_dir)
+        owner = await asyncpg.connect(settings.migrate_database_url or url)
+        try:
+            await bootstrap.prepare(owner, seed=settings.seed_on_start)
+        finally:
+            await owner.close()
         database = await Database.connect(
             url, settings.read_database_url, max_size=settings.pool_max_size
         )
-        async with database.write_pool.acquire() as conn:
-            await bootstrap.prepare(conn, seed=settings.seed_on_start)
         app.state.db = database
         try:
             yield

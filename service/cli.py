@@ -13,10 +13,13 @@ from service.config import get_settings
 
 
 def _database_url() -> str:
+    """The owner's URL: migrations and imports create and fill the tables."""
     from service.kit.db import start_embedded
 
     settings = get_settings()
-    return settings.database_url or start_embedded(settings.data_dir)
+    return (
+        settings.migrate_database_url or settings.database_url or start_embedded(settings.data_dir)
+    )
 
 
 def serve(args: argparse.Namespace) -> None:

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     read_database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("READ_DATABASE_URL", "ANJU_READ_DATABASE_URL")
     )
+    # The tables' owner, for migrations; the service itself should log in as a role
+    # that owns nothing (a member of anju_app). Defaults to DATABASE_URL.
+    migrate_database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIGRATE_DATABASE_URL", "ANJU_MIGRATE_DATABASE_URL"),
+    )
     data_dir: Path = Path(".anju-data")
     host: str = "127.0.0.1"
     port: int = 8000
