@@ -1,11 +1,10 @@
 """Wires FastAPI, the GraphQL router and the database lifespan."""
 
 import uuid
-
-import asyncpg
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter

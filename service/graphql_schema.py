@@ -3,14 +3,14 @@
 import strawberry
 from strawberry.tools import merge_types
 
-from service.catalogue.graphql import CatalogueQuery
+from service.catalogue.graphql import CatalogueMutation, CatalogueQuery
 from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
-from service.funds.graphql import FundsQuery
+from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
-from service.loans.graphql import LoansQuery
+from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
-from service.rectification.graphql import RectificationQuery
+from service.rectification.graphql import RectificationMutation, RectificationQuery
 from service.regions.graphql import RegionsQuery
 
 Query = merge_types(
@@ -28,6 +28,9 @@ Query = merge_types(
     ),
 )
 
-Mutation = merge_types("Mutation", (FiguresMutation,))
+Mutation = merge_types(
+    "Mutation",
+    (FiguresMutation, FundsMutation, LoansMutation, RectificationMutation, CatalogueMutation),
+)
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])

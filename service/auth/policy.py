@@ -98,6 +98,15 @@ def ensure_can_report_actual(principal: Principal, region_code: str) -> None:
         _refuse(principal, f"ACTUAL figures of {region_code} are reported by {region_code} only")
 
 
+def ensure_can_report_funds(principal: Principal, region_code: str) -> None:
+    """Fund movements, loan disbursements and bond issues follow `can_report_actual`."""
+    if not can_report_actual(principal, region_code):
+        _refuse(
+            principal,
+            f"funds, loans and bonds of {region_code} are reported by {region_code} only",
+        )
+
+
 def ensure_can_assign_target(principal: Principal, region_code: str, ancestors: list[str]) -> None:
     if not can_assign_target(principal, region_code, ancestors):
         _refuse(principal, f"TARGET figures of {region_code} are assigned by a region above it")

@@ -1,11 +1,22 @@
 """REST door to the catalogue."""
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from service.auth.sessions import ReadDb
+from service.auth.dependencies import Admin
+from service.auth.sessions import ReadDb, WriteDb
 from service.catalogue import service
-from service.catalogue.schemas import Indicator, Programme, ProgrammeInfo
-from service.kit.rest import PROBLEM_RESPONSES
+from service.catalogue.schemas import (
+    Indicator,
+    NewIndicator,
+    NewProgramme,
+    Phase,
+    Programme,
+    ProgrammeInfo,
+    Unit,
+)
+from service.kit.rest import PROBLEM_RESPONSES, WRITE_RESPONSES, IdempotencyKey, idempotent_write
 
 router = APIRouter(tags=["catalogue"], responses=PROBLEM_RESPONSES)
 
@@ -23,3 +34,62 @@ async def get_indicator(db: ReadDb, code: str) -> Indicator:
 @router.get("/programmes", summary="The housing programmes (保障类型)")
 async def list_programmes(db: ReadDb) -> list[ProgrammeInfo]:
     return await service.programmes(db)
+
+
+class ProgrammeIn(BaseModel):
+    code: str = Field(description="Capitals, digits and underscores, e.g. SALE_HOUSING")
+    name_zh: str = Field(description="e.g. 配售型保障性住房")
+    reason: str
+
+
+class IndicatorIn(BaseModel):
+    code: str = Field(description="PROGRAMME:PHASE:UNIT[:BREAKDOWN]")
+    programme: str = Field(description="Code of an existing programme")
+    phase: Phase
+    unit: Unit
+    breakdown: str | None = None
+    breakdown_zh: str | None = None
+    name_zh: str
+    reason: str
+
+
+@router.post(
+    "/programmes",
+    summary="Add a housing programme (catalogue:admin); it is data, no code change",
+    status_code=201,
+    response_model=ProgrammeInfo,
+    responses=WRITE_RESPONSES,
+)
+async def add_programme(
+    db: WriteDb, principal: Admin, body: ProgrammeIn, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    new = NewProgramme(code=body.code, name_zh=body.name_zh)
+
+    async def run() -> ProgrammeInfo:
+        return await service.add_programme(db, principal, new, body.reason)
+
+    request = ("programme", body.model_dump(mode="json"))
+    return await idempotent_write(
+        db, principal.subject, idempotency_key, request, run, status_code=201
+    )
+
+
+@router.post(
+    "/indicators",
+    summary="Add an indicator of a programme (catalogue:admin)",
+    status_code=201,
+    response_model=Indicator,
+    responses=WRITE_RESPONSES,
+)
+async def add_indicator(
+    db: WriteDb, principal: Admin, body: IndicatorIn, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    new = NewIndicator.model_validate(body.model_dump(exclude={"reason"}))
+
+    async def run() -> Indicator:
+        return await service.add_indicator(db, principal, new, body.reason)
+
+    request = ("indicator", body.model_dump(mode="json"))
+    return await idempotent_write(
+        db, principal.subject, idempotency_key, request, run, status_code=201
+    )

@@ -93,3 +93,20 @@ class Indicator(BaseModel):
 class ProgrammeInfo(BaseModel):
     code: str
     name_zh: str
+
+
+class NewProgramme(BaseModel):
+    code: str  # e.g. SALE_HOUSING: capitals, digits and underscores
+    name_zh: str
+
+
+class NewIndicator(BaseModel):
+    """An indicator to add; its code is PROGRAMME:PHASE:UNIT[:BREAKDOWN], as all others."""
+
+    code: str
+    programme: str  # a programme code: programmes are data, not this module's enum
+    phase: Phase
+    unit: Unit
+    breakdown: str | None = None
+    breakdown_zh: str | None = None
+    name_zh: str

@@ -1,6 +1,6 @@
 """All SQL about the indicator catalogue."""
 
-from service.catalogue.schemas import Indicator, ProgrammeInfo
+from service.catalogue.schemas import Indicator, NewIndicator, ProgrammeInfo
 from service.kit.db import Session
 
 _INDICATOR = """
@@ -32,3 +32,46 @@ async def indicators_by_ids(db: Session, ids: list[int]) -> list[Indicator]:
 async def programmes(db: Session) -> list[ProgrammeInfo]:
     rows = await db.fetch("select code, name_zh from programmes order by sort_order, code")
     return [ProgrammeInfo.model_validate(dict(r)) for r in rows]
+
+
+async def programmes_named(db: Session, code: str, name_zh: str) -> list[ProgrammeInfo]:
+    """Programmes already holding this code or this name."""
+    rows = await db.fetch(
+        "select code, name_zh from programmes where code = $1 or name_zh = $2", code, name_zh
+    )
+    return [ProgrammeInfo.model_validate(dict(r)) for r in rows]
+
+
+async def insert_programme(db: Session, code: str, name_zh: str) -> bool:
+    """Add a programme after the others; False when a concurrent writer took the code or name."""
+    return bool(
+        await db.fetchval(
+            """insert into programmes (code, name_zh, sort_order)
+               select $1, $2, coalesce(max(sort_order), 0) + 10 from programmes
+               on conflict do nothing
+               returning true""",
+            code,
+            name_zh,
+        )
+    )
+
+
+async def insert_indicator(db: Session, new: NewIndicator) -> bool:
+    """Add an indicator after the others; False when its code or its combination is taken."""
+    return bool(
+        await db.fetchval(
+            """insert into indicators (code, programme_code, phase, unit, breakdown,
+                                       breakdown_zh, name_zh, sort_order)
+               select $1, $2, $3, $4, $5, $6, $7, coalesce(max(sort_order), 0) + 1
+               from indicators
+               on conflict do nothing
+               returning true""",
+            new.code,
+            new.programme,
+            new.phase.value,
+            new.unit.value,
+            new.breakdown,
+            new.breakdown_zh,
+            new.name_zh,
+        )
+    )

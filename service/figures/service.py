@@ -25,6 +25,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
+from service.kit.writes import check_reason
 from service.regions import service as regions
 from service.regions import store as regions_store
 
@@ -79,6 +80,15 @@ def assemble(rows: Iterable[asyncpg.Record]) -> list[Figure]:
     return [_figure(group) for group in groups.values()]
 
 
+def _source(row: asyncpg.Record) -> Source:
+    return Source(
+        document_number=row["document_number"],
+        annex=row["annex"],
+        line=row["source_line"],
+        principal=row["source_principal"],
+    )
+
+
 def _figure(rows: list[asyncpg.Record]) -> Figure:
     first = rows[0]
     values = [
@@ -87,12 +97,7 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             value=r["value"],
             revision=r["revision"],
             updated_at=r["updated_at"],
-            source=Source(
-                document_number=r["document_number"],
-                annex=r["annex"],
-                line=r["source_line"],
-                principal=r["source_principal"],
-            ),
+            source=_source(r),
         )
         for r in rows
     ]
@@ -142,15 +147,6 @@ def _check_value(field: str, value: Decimal, unit: Unit) -> None:
             f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
             f" got {value}",
         )
-
-
-def check_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("reason", "every write needs a reason")
-    if len(reason) > 1000:
-        raise InvalidInput("reason", "must be at most 1000 characters")
-    return reason
 
 
 async def write(
@@ -288,12 +284,7 @@ async def history(db: Session, region: str, year: int, indicator: str) -> list[R
             acting_region=r["acting_region"],
             reason=r["reason"],
             request_id=r["request_id"],
-            source=Source(
-                document_number=r["document_number"],
-                annex=r["annex"],
-                line=r["source_line"],
-                principal=r["principal"],
-            ),
+            source=_source(r),
         )
         for r in await store.history(db, region, year, indicator)
     ]

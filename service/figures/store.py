@@ -153,7 +153,8 @@ async def history(
 ) -> list[asyncpg.Record]:
     return await db.fetch(
         """select v.region_code, v.year, i.code as indicator, v.kind, v.revision, v.old_value,
-                  v.value, v.changed_at, v.principal, v.acting_region, v.reason, v.request_id,
+                  v.value, v.changed_at, v.principal, v.principal as source_principal,
+                  v.acting_region, v.reason, v.request_id,
                   d.number as document_number, v.annex, v.source_line
            from figure_revisions v
            join indicators i on i.id = v.indicator_id

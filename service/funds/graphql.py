@@ -11,14 +11,24 @@ from service.figures.graphql import SourceType
 from service.funds import service
 from service.funds.schemas import (
     DIRECTION_NAMES_ZH,
+    MOVEMENT_NAMES_ZH,
     SOURCE_NAMES_ZH,
     FundAccount,
     FundFilter,
     FundFlow,
+    FundMovement,
     FundSource,
+    MovementDirection,
 )
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, described_enum, page_request
+from service.kit.graphql import (
+    Context,
+    LoaderKey,
+    ProblemUnion,
+    described_enum,
+    guarded_write,
+    page_request,
+)
 from service.kit.pagination import Page
 
 FundSourceEnum: Any = described_enum(
@@ -180,3 +190,56 @@ class FundsQuery:
             descendants=descendants,
         )
         return FundAccountPage.from_page(page)
+
+
+MovementDirectionEnum: Any = described_enum(
+    "FundMovementDirection",
+    "资金变动：收入、支出或调整收回",
+    {k.value: zh for k, zh in MOVEMENT_NAMES_ZH.items()},
+)
+
+
+@strawberry.type(description="The fund account as it stands after the movement.")
+class FundMovementRecorded:
+    account: FundAccountType
+    request_id: str | None
+
+
+RecordFundMovementResult = Annotated[
+    FundMovementRecorded | ProblemUnion, strawberry.union("RecordFundMovementResult")
+]
+
+
+@strawberry.type
+class FundsMutation:
+    @strawberry.mutation(
+        description="Add income, expenditure or an adjustment (万元) to the caller's own fund"
+        " account, opening it if needed; an expenditure may not exceed the closing balance."
+    )
+    async def record_fund_movement(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: int,
+        source: FundSourceEnum,
+        direction: MovementDirectionEnum,
+        amount: Decimal,
+        reason: str,
+        category: Annotated[
+            str | None, strawberry.argument(description="Programme code; none for an ADJUSTMENT")
+        ] = None,
+    ) -> RecordFundMovementResult:
+        context = info.context
+        movement = FundMovement(
+            direction=MovementDirection(direction.value), category=category, amount=amount
+        )
+
+        async def run(db: Session) -> FundMovementRecorded:
+            account = await service.record_movement(
+                db, context.principal, region, year, FundSource(source.value), movement, reason
+            )
+            return FundMovementRecorded(
+                account=FundAccountType.from_record(account), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)

@@ -1,13 +1,30 @@
 """REST door to fund accounts."""
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from service.auth.sessions import ReadDb
+from service.auth.dependencies import Reporter
+from service.auth.sessions import ReadDb, WriteDb
 from service.funds import service
-from service.funds.schemas import FundAccount, FundFilter, FundSource
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams
+from service.funds.schemas import (
+    FundAccount,
+    FundFilter,
+    FundMovement,
+    FundSource,
+    MovementDirection,
+)
+from service.kit.rest import (
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    IdempotencyKey,
+    PageOut,
+    PageParams,
+    idempotent_write,
+)
 
 router = APIRouter(tags=["funds"], responses=PROBLEM_RESPONSES)
 
@@ -23,3 +40,38 @@ async def list_funds(
 ) -> PageOut[FundAccount]:
     flt = FundFilter(year=year, source=source)
     return PageOut.of(await service.for_region(db, region, flt, page, descendants=descendants))
+
+
+class MovementIn(BaseModel):
+    direction: MovementDirection
+    category: str | None = Field(
+        default=None, description="Programme code, e.g. RENT_SUBSIDY; none for an ADJUSTMENT"
+    )
+    amount: Decimal = Field(description="万元, positive, at most 2 decimal places")
+    reason: str
+
+
+@router.post(
+    "/regions/{code}/funds/{year}/{source}/movements",
+    summary="Record income, expenditure or an adjustment on the caller's own fund account",
+    response_model=FundAccount,
+    responses=WRITE_RESPONSES,
+)
+async def record_movement(
+    db: WriteDb,
+    principal: Reporter,
+    code: str,
+    year: int,
+    source: FundSource,
+    body: MovementIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    movement = FundMovement(direction=body.direction, category=body.category, amount=body.amount)
+
+    async def run() -> FundAccount:
+        return await service.record_movement(
+            db, principal, code, year, source, movement, body.reason
+        )
+
+    request = ("fund-movement", code, year, source, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)

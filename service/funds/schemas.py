@@ -55,3 +55,26 @@ class FundAccount(BaseModel):
     closing_balance: Decimal  # available − expenditure
     expenditure_rate: Decimal | None  # expenditure / available, percent
     provenance: Source  # where the account was read from
+
+
+class MovementDirection(StrEnum):
+    """What a recorded movement changes: a flow of a category, or the adjustment."""
+
+    INCOME = "INCOME"
+    EXPENDITURE = "EXPENDITURE"
+    ADJUSTMENT = "ADJUSTMENT"
+
+
+MOVEMENT_NAMES_ZH = {
+    MovementDirection.INCOME: "收入",
+    MovementDirection.EXPENDITURE: "支出",
+    MovementDirection.ADJUSTMENT: "已统计支付后调整收回",
+}
+
+
+class FundMovement(BaseModel):
+    """Money added to one account; the account's balance and rate follow from it."""
+
+    direction: MovementDirection
+    category: str | None = None  # a programme code; none for an ADJUSTMENT
+    amount: Decimal  # 万元, positive, at most 2 decimals

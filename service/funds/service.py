@@ -1,4 +1,4 @@
-"""Fund-account reads shared by both doors: filters checked once, balances derived."""
+"""Fund accounts for both doors: reads with balances derived, and recorded movements."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -6,13 +6,25 @@ from decimal import Decimal
 
 import asyncpg
 
+from service.auth import policy
+from service.auth.principal import Principal
+from service.catalogue import store as catalogue_store
 from service.figures.schemas import Source
 from service.funds import store
-from service.funds.schemas import FlowDirection, FundAccount, FundFilter, FundFlow, FundSource
+from service.funds.schemas import (
+    FlowDirection,
+    FundAccount,
+    FundFilter,
+    FundFlow,
+    FundMovement,
+    FundSource,
+    MovementDirection,
+)
 from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput
 from service.kit.pagination import Page, PageRequest
+from service.kit.writes import check_amount, check_reason
 from service.regions import service as regions
 
 YEARS = range(1990, 2101)
@@ -97,3 +109,71 @@ def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
             document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
         ),
     )
+
+
+# 万元 are kept to the fen's hundredfold: two places, as the accounts are published.
+AMOUNT_PLACES = 2
+
+
+async def _check_movement(db: Session, movement: FundMovement) -> None:
+    check_amount("amount", movement.amount, AMOUNT_PLACES, "万元")
+    if movement.direction is MovementDirection.ADJUSTMENT:
+        if movement.category is not None:
+            raise InvalidInput("category", "an ADJUSTMENT changes the account, not a category")
+        return
+    if movement.category is None:
+        raise InvalidInput(
+            "category", f"an {movement.direction.value} needs a category (a programme code)"
+        )
+    # Programmes are data: a category is checked against the table, not an enum.
+    if movement.category not in {p.code for p in await catalogue_store.programmes(db)}:
+        raise InvalidInput("category", f"no programme with code '{movement.category}'")
+
+
+async def record_movement(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    source: FundSource,
+    movement: FundMovement,
+    reason: str,
+) -> FundAccount:
+    """Add money to a region's account as `principal`, opening the account if needed.
+
+    Every check runs before the first row is written; row-level security checks the
+    region again in the database. An expenditure may spend the closing balance, no more.
+    """
+    reason = check_reason(reason)
+    validate(FundFilter(year=year))
+    await regions.get(db, region)
+    policy.ensure_can_report_funds(principal, region)
+    await _check_movement(db, movement)
+
+    row = await store.lock(db, region, year, source.value)
+    current = (await _accounts(db, [row]))[0] if row is not None else None
+    if movement.direction is MovementDirection.EXPENDITURE:
+        closing = current.closing_balance if current is not None else Decimal("0.00")
+        if movement.amount > closing:
+            raise InvalidInput(
+                "amount",
+                f"the closing balance of {region}'s {source.value} account for {year} is"
+                f" {closing} 万元; spending {movement.amount} would leave {closing - movement.amount}",
+                closing_balance=str(closing),
+            )
+
+    await db.set_claims(reason=reason)
+    if row is None:
+        await store.create(db, region, year, source.value)
+        row = await store.lock(db, region, year, source.value)
+        assert row is not None
+    if movement.direction is MovementDirection.ADJUSTMENT:
+        await store.add_adjustment(db, row["id"], movement.amount)
+    else:
+        assert movement.category is not None
+        await store.add_flow(
+            db, row["id"], movement.direction.value, movement.category, movement.amount
+        )
+    written = await store.lock(db, region, year, source.value)
+    assert written is not None
+    return (await _accounts(db, [written]))[0]

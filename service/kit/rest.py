@@ -1,15 +1,17 @@
 """What every REST router shares: the request's session, pages, problem details."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.kit.db import Session
 from service.kit.errors import ProblemError
+from service.kit.idempotency import fingerprint, once
 from service.kit.pagination import Page, PageRequest
 
 T = TypeVar("T")
@@ -109,3 +111,46 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 Handler = Callable[..., Any]
+
+
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", description="Retries with the same key write once")
+]
+
+
+async def idempotent_write(
+    db: Session,
+    principal: str,
+    key: str | None,
+    request: Any,
+    run: Callable[[], Awaitable[BaseModel]],
+    *,
+    status_code: int = 200,
+) -> JSONResponse:
+    """Run a write once per Idempotency-Key; a retry gets the first answer, marked replayed.
+
+    `request` is what the caller asked (path and body): a key reused for a different
+    request is refused rather than answered with the wrong result.
+    """
+
+    async def body() -> Any:
+        return (await run()).model_dump(mode="json")
+
+    replayed, result = await once(db, principal, key, fingerprint(request), body)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(result, status_code=status_code, headers=headers)
+
+
+# What a write may answer besides PROBLEM_RESPONSES.
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "Not the caller's to write",
+    },
+    409: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "Conflicts with the data",
+    },
+}

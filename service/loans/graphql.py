@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 from service.figures.graphql import SourceType
 from service.figures.schemas import Source
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, page_request
+from service.kit.graphql import Context, LoaderKey, ProblemUnion, guarded_write, page_request
 from service.kit.pagination import Page
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
@@ -239,3 +239,72 @@ class LoansQuery:
             descendants=descendants,
         )
         return BondIssuePage.from_page(page)
+
+
+@strawberry.type(description="The region's loans of the year after the disbursement.")
+class LoanDisbursementRecorded:
+    loans: RegionLoansType
+    request_id: str | None
+
+
+@strawberry.type(description="The region's special bonds of the year after the issue.")
+class BondIssueRecorded:
+    bond: BondIssueType
+    request_id: str | None
+
+
+RecordLoanDisbursementResult = Annotated[
+    LoanDisbursementRecorded | ProblemUnion, strawberry.union("RecordLoanDisbursementResult")
+]
+RecordBondIssueResult = Annotated[
+    BondIssueRecorded | ProblemUnion, strawberry.union("RecordBondIssueResult")
+]
+
+
+@strawberry.type
+class LoansMutation:
+    @strawberry.mutation(
+        description="Add a disbursement (亿元) of the caller's own special loan from a lender;"
+        " the cumulative amount may not exceed the credit line."
+    )
+    async def record_loan_disbursement(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: int,
+        lender: str,
+        amount: Decimal,
+        reason: str,
+    ) -> RecordLoanDisbursementResult:
+        context = info.context
+
+        async def run(db: Session) -> LoanDisbursementRecorded:
+            loans = await service.record_disbursement(
+                db, context.principal, region, year, lender, amount, reason
+            )
+            return LoanDisbursementRecorded(
+                loans=RegionLoansType.from_record(loans), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)
+
+    @strawberry.mutation(description="Add special bonds issued (亿元) for the caller's own region.")
+    async def record_bond_issue(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: int,
+        amount: Decimal,
+        reason: str,
+    ) -> RecordBondIssueResult:
+        context = info.context
+
+        async def run(db: Session) -> BondIssueRecorded:
+            bond = await service.record_bond_issue(
+                db, context.principal, region, year, amount, reason
+            )
+            return BondIssueRecorded(
+                bond=BondIssueType.from_record(bond), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)

@@ -1,11 +1,22 @@
 """REST door to loans and bonds."""
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from service.auth.sessions import ReadDb
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams
+from service.auth.dependencies import Reporter
+from service.auth.sessions import ReadDb, WriteDb
+from service.kit.rest import (
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    IdempotencyKey,
+    PageOut,
+    PageParams,
+    idempotent_write,
+)
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFilter, RegionLoans
 
@@ -38,3 +49,53 @@ async def list_bonds(
 ) -> PageOut[BondIssue]:
     flt = LoanFilter(year=year)
     return PageOut.of(await service.bonds(db, region, flt, page, descendants=descendants))
+
+
+class AmountIn(BaseModel):
+    amount: Decimal = Field(description="亿元, positive, at most 4 decimal places")
+    reason: str
+
+
+@router.post(
+    "/regions/{code}/loans/{year}/{lender}/disbursements",
+    summary="Record a disbursement of the caller's own special loan, within its credit line",
+    response_model=RegionLoans,
+    responses=WRITE_RESPONSES,
+)
+async def record_disbursement(
+    db: WriteDb,
+    principal: Reporter,
+    code: str,
+    year: int,
+    lender: str,
+    body: AmountIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> RegionLoans:
+        return await service.record_disbursement(
+            db, principal, code, year, lender, body.amount, body.reason
+        )
+
+    request = ("loan-disbursement", code, year, lender, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)
+
+
+@router.post(
+    "/regions/{code}/bonds/{year}",
+    summary="Record special bonds issued for the caller's own region",
+    response_model=BondIssue,
+    responses=WRITE_RESPONSES,
+)
+async def record_bond_issue(
+    db: WriteDb,
+    principal: Reporter,
+    code: str,
+    year: int,
+    body: AmountIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def run() -> BondIssue:
+        return await service.record_bond_issue(db, principal, code, year, body.amount, body.reason)
+
+    request = ("bond-issue", code, year, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)

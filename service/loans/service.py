@@ -1,14 +1,18 @@
-"""Loan and bond reads shared by both doors: filters checked once, rates and totals derived."""
+"""Loans and bonds for both doors: reads with rates and totals derived, and recorded amounts."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 import asyncpg
 
+from service.auth import policy
+from service.auth.principal import Principal
 from service.figures.schemas import Source
 from service.kit.db import Session
 from service.kit.decimals import percent, total
-from service.kit.errors import InvalidInput
+from service.kit.errors import InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
+from service.kit.writes import check_amount, check_reason
 from service.loans import store
 from service.loans.schemas import BondIssue, Lender, LoanFacility, LoanFilter, RegionLoans
 from service.regions import service as regions
@@ -122,3 +126,81 @@ def _bond(row: asyncpg.Record) -> BondIssue:
     return BondIssue(
         region_code=row["region_code"], year=row["year"], amount=row["amount"], source=_source(row)
     )
+
+
+# Loans and bonds are counted in 亿元 to four places, as the report publishes them.
+AMOUNT_PLACES = 4
+
+
+class LenderNotFound(NotFound):
+    code = "lender-not-found"
+    title = "Unknown lender"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no lender with code '{key}'", field="lender", lender=key)
+
+
+async def _check_write(
+    db: Session, principal: Principal, region: str, year: int, amount: Decimal, reason: str
+) -> str:
+    reason = check_reason(reason)
+    validate(LoanFilter(year=year))
+    await regions.get(db, region)
+    policy.ensure_can_report_funds(principal, region)
+    check_amount("amount", amount, AMOUNT_PLACES, "亿元")
+    return reason
+
+
+async def record_disbursement(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    lender: str,
+    amount: Decimal,
+    reason: str,
+) -> RegionLoans:
+    """Add a disbursement to the year's and the cumulative amount, within the credit line.
+
+    A year without a row for the lender opens one, carrying forward the credit line and
+    the cumulative amount of the latest earlier year (累计 counts across years).
+    """
+    reason = await _check_write(db, principal, region, year, amount, reason)
+    if not await store.lender_exists(db, lender):
+        raise LenderNotFound(lender)
+
+    row = await store.lock_facility(db, region, year, lender)
+    if row is not None:
+        credit, cumulative, in_year = (
+            row["credit_line"],
+            row["disbursed_cumulative"],
+            row["disbursed_in_year"],
+        )
+    else:
+        before = await store.latest_before(db, region, year, lender)
+        credit = before["credit_line"] if before else None
+        cumulative, in_year = (before["disbursed_cumulative"] if before else None), None
+    new_cumulative = (cumulative or Decimal(0)) + amount
+    if credit is not None and new_cumulative > credit:
+        raise InvalidInput(
+            "amount",
+            f"{lender} has disbursed {cumulative or Decimal(0)} 亿元 of a {credit} 亿元 credit"
+            f" line to {region}; {amount} more would make {new_cumulative}",
+            credit_line=str(credit),
+        )
+
+    await db.set_claims(reason=reason)
+    await store.write_facility(
+        db, region, year, lender, credit, new_cumulative, (in_year or Decimal(0)) + amount
+    )
+    return (await loans_of(db, [region], LoanFilter(year=year)))[(region, year)]
+
+
+async def record_bond_issue(
+    db: Session, principal: Principal, region: str, year: int, amount: Decimal, reason: str
+) -> BondIssue:
+    """Add special bonds issued for the region in the year."""
+    reason = await _check_write(db, principal, region, year, amount, reason)
+    await db.set_claims(reason=reason)
+    await store.add_bond(db, region, year, amount)
+    return (await bonds_of(db, [region], LoanFilter(year=year)))[(region, year)]

@@ -1,5 +1,7 @@
 """All SQL about loan facilities, lenders and bond issues."""
 
+from decimal import Decimal
+
 import asyncpg
 
 from service.kit.db import Session
@@ -100,4 +102,69 @@ async def bonds_of(db: Session, codes: list[str], year: int | None) -> list[asyn
             order by b.region_code, b.year""",
         codes,
         year,
+    )
+
+
+async def lender_exists(db: Session, code: str) -> bool:
+    return bool(await db.fetchval("select exists (select 1 from lenders where code = $1)", code))
+
+
+async def lock_facility(db: Session, region: str, year: int, lender: str) -> asyncpg.Record | None:
+    """The facility about to be written, locked until commit (None: no row that year)."""
+    return await db.fetchrow(
+        """select credit_line, disbursed_cumulative, disbursed_in_year from loan_facilities
+           where region_code = $1 and year = $2 and lender_code = $3
+           for update""",
+        region,
+        year,
+        lender,
+    )
+
+
+async def latest_before(db: Session, region: str, year: int, lender: str) -> asyncpg.Record | None:
+    """The lender's facility in the region's latest earlier year, to carry forward."""
+    return await db.fetchrow(
+        """select credit_line, disbursed_cumulative from loan_facilities
+           where region_code = $1 and year < $2 and lender_code = $3
+           order by year desc limit 1""",
+        region,
+        year,
+        lender,
+    )
+
+
+async def write_facility(
+    db: Session,
+    region: str,
+    year: int,
+    lender: str,
+    credit_line: Decimal | None,
+    cumulative: Decimal,
+    in_year: Decimal,
+) -> None:
+    """Set the disbursed amounts (opening the year's row with `credit_line` if absent)."""
+    await db.execute(
+        """insert into loan_facilities (region_code, year, lender_code, credit_line,
+                                        disbursed_cumulative, disbursed_in_year)
+           values ($1, $2, $3, $4, $5, $6)
+           on conflict (region_code, year, lender_code) do update
+               set disbursed_cumulative = excluded.disbursed_cumulative,
+                   disbursed_in_year = excluded.disbursed_in_year, updated_at = now()""",
+        region,
+        year,
+        lender,
+        credit_line,
+        cumulative,
+        in_year,
+    )
+
+
+async def add_bond(db: Session, region: str, year: int, amount: Decimal) -> None:
+    await db.execute(
+        """insert into bond_issues (region_code, year, amount) values ($1, $2, $3)
+           on conflict (region_code, year) do update
+               set amount = bond_issues.amount + excluded.amount, updated_at = now()""",
+        region,
+        year,
+        amount,
     )

@@ -1,5 +1,6 @@
 """GraphQL door to rectification."""
 
+import datetime as dt
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Protocol
@@ -9,7 +10,14 @@ from strawberry.dataloader import DataLoader
 
 from service.figures.graphql import SourceType
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, described_enum, page_request
+from service.kit.graphql import (
+    Context,
+    LoaderKey,
+    ProblemUnion,
+    described_enum,
+    guarded_write,
+    page_request,
+)
 from service.kit.pagination import Page
 from service.rectification import service
 from service.rectification.schemas import (
@@ -17,6 +25,7 @@ from service.rectification.schemas import (
     KIND_NAMES_ZH,
     Campaign,
     CampaignKind,
+    RectificationRecord,
     SummaryFilter,
     Tally,
     TallyFilter,
@@ -276,3 +285,50 @@ class RectificationQuery:
         self, info: strawberry.Info[Context, Any]
     ) -> list[CampaignType]:
         return [CampaignType.from_record(c) for c in await service.campaigns(info.context.db)]
+
+
+@strawberry.type(description="The tally as it stands after the record.")
+class RectificationRecorded:
+    tally: TallyType
+    request_id: str | None
+
+
+RecordRectificationResult = Annotated[
+    RectificationRecorded | ProblemUnion, strawberry.union("RecordRectificationResult")
+]
+
+
+@strawberry.type
+class RectificationMutation:
+    @strawberry.mutation(
+        description="Record how many findings of a tally are rectified: give `rectified` (the"
+        " new cumulative count) or `add`. Recorded for the caller's region or one below it."
+    )
+    async def record_rectification(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        campaign: str,
+        item: TallyItemEnum,
+        date: Annotated[dt.date, strawberry.argument(description="As of when the count holds")],
+        reason: str,
+        rectified: int | None = None,
+        add: int | None = None,
+        expected_rectified: Annotated[
+            int | None, strawberry.argument(description="The count read before; else a conflict")
+        ] = None,
+    ) -> RecordRectificationResult:
+        context = info.context
+        change = RectificationRecord(
+            rectified=rectified, add=add, as_of=date, expected_rectified=expected_rectified
+        )
+
+        async def run(db: Session) -> RectificationRecorded:
+            tally = await service.record(
+                db, context.principal, region, campaign, TallyItem(item.value), change, reason
+            )
+            return RectificationRecorded(
+                tally=TallyType.from_record(tally), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)

@@ -1,15 +1,27 @@
 """REST door to rectification."""
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from service.auth.sessions import ReadDb
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams
+from service.auth.dependencies import RectificationRecorder
+from service.auth.sessions import ReadDb, WriteDb
+from service.kit.rest import (
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    IdempotencyKey,
+    PageOut,
+    PageParams,
+    idempotent_write,
+)
 from service.rectification import service
 from service.rectification.schemas import (
     Campaign,
     CampaignKind,
+    RectificationRecord,
     SummaryFilter,
     Tally,
     TallyFilter,
@@ -17,13 +29,13 @@ from service.rectification.schemas import (
     TallySummary,
 )
 
-router = APIRouter(prefix="/rectification", tags=["rectification"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["rectification"], responses=PROBLEM_RESPONSES)
 
 Region = Annotated[str, Query(description="Region code, e.g. 140500")]
 Descendants = Annotated[bool, Query(description="Include the whole subtree")]
 
 
-@router.get("", summary="Rectification tallies of a region or its subtree")
+@router.get("/rectification", summary="Rectification tallies of a region or its subtree")
 async def list_tallies(
     db: ReadDb,
     page: PageParams,
@@ -36,12 +48,15 @@ async def list_tallies(
     return PageOut.of(await service.tallies(db, region, flt, page, descendants=descendants))
 
 
-@router.get("/campaigns", summary="Audits and special campaigns whose rectification is tallied")
+@router.get(
+    "/rectification/campaigns",
+    summary="Audits and special campaigns whose rectification is tallied",
+)
 async def list_campaigns(db: ReadDb) -> list[Campaign]:
     return await service.campaigns(db)
 
 
-@router.get("/summary", summary="Per region and item: counts summed over campaigns")
+@router.get("/rectification/summary", summary="Per region and item: counts summed over campaigns")
 async def list_summaries(
     db: ReadDb,
     page: PageParams,
@@ -52,3 +67,42 @@ async def list_summaries(
 ) -> PageOut[TallySummary]:
     flt = SummaryFilter(item=item, kind=kind)
     return PageOut.of(await service.summaries(db, region, flt, page, descendants=descendants))
+
+
+class RectificationIn(BaseModel):
+    rectified: int | None = Field(default=None, description="The new cumulative count rectified")
+    add: int | None = Field(default=None, description="Or: how many more were rectified")
+    date: dt.date = Field(description="As of when the count holds (not in the future)")
+    reason: str
+    expected_rectified: int | None = Field(
+        default=None, description="The rectified count read before; a different one is a 409"
+    )
+
+
+@router.post(
+    "/regions/{code}/rectification/{campaign}/{item}",
+    summary="Record how many findings of a tally are rectified (its region or a region above)",
+    response_model=Tally,
+    responses=WRITE_RESPONSES,
+)
+async def record_rectification(
+    db: WriteDb,
+    principal: RectificationRecorder,
+    code: str,
+    campaign: str,
+    item: TallyItem,
+    body: RectificationIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    change = RectificationRecord(
+        rectified=body.rectified,
+        add=body.add,
+        as_of=body.date,
+        expected_rectified=body.expected_rectified,
+    )
+
+    async def run() -> Tally:
+        return await service.record(db, principal, code, campaign, item, change, body.reason)
+
+    request = ("rectification", code, campaign, item, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)

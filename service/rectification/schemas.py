@@ -71,3 +71,15 @@ class TallySummary(BaseModel):
     rectified: int
     in_progress: int | None
     rate: Decimal | None
+
+
+class RectificationRecord(BaseModel):
+    """Progress on one tally: the new cumulative count, or how many more were rectified.
+
+    `found` is the audit's and never changes here.
+    """
+
+    rectified: int | None = None  # the new cumulative count
+    add: int | None = None  # or how many more since the last record
+    as_of: date
+    expected_rectified: int | None = None  # the count read before (lost-update guard)

@@ -1,5 +1,7 @@
 """All SQL about rectification campaigns and tallies."""
 
+from datetime import date
+
 import asyncpg
 
 from service.kit.db import Session
@@ -98,4 +100,38 @@ async def summaries_of(db: Session, codes: list[str], flt: SummaryFilter) -> lis
         f"select s.* from ({_SUMMARY}) s order by s.region_code, s.item",
         codes,
         *_summary_args(flt),
+    )
+
+
+async def lock_tally(db: Session, region: str, campaign: str, item: str) -> asyncpg.Record | None:
+    """The tally about to be written, locked until commit."""
+    return await db.fetchrow(
+        """select found, rectified, in_progress, as_of from rectification_tallies
+           where region_code = $1 and campaign_code = $2 and item = $3
+           for update""",
+        region,
+        campaign,
+        item,
+    )
+
+
+async def update_tally(
+    db: Session,
+    region: str,
+    campaign: str,
+    item: str,
+    rectified: int,
+    in_progress: int | None,
+    as_of: date,
+) -> None:
+    await db.execute(
+        """update rectification_tallies
+           set rectified = $4, in_progress = $5, as_of = $6, updated_at = now()
+           where region_code = $1 and campaign_code = $2 and item = $3""",
+        region,
+        campaign,
+        item,
+        rectified,
+        in_progress,
+        as_of,
     )
