@@ -15,6 +15,7 @@ from service.auth.dependencies import CurrentPrincipal, install_auth
 from service.auth.principal import Scope
 from service.auth.sessions import request_id, write_session
 from service.catalogue.rest import router as catalogue_router
+from service.changes.rest import router as changes_router
 from service.config import Settings, get_settings
 from service.documents.rest import router as documents_router
 from service.figures.rest import router as figures_router
@@ -26,6 +27,7 @@ from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
+from service.periods.rest import router as periods_router
 from service.rectification.rest import router as rectification_router
 from service.regions.rest import router as regions_router
 
@@ -104,6 +106,8 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         rectification_router,
         documents_router,
         milestones_router,
+        periods_router,
+        changes_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(

@@ -4,12 +4,14 @@ import strawberry
 from strawberry.tools import merge_types
 
 from service.catalogue.graphql import CatalogueMutation, CatalogueQuery
+from service.changes.graphql import ChangesQuery
 from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
+from service.periods.graphql import PeriodsMutation, PeriodsQuery
 from service.rectification.graphql import RectificationMutation, RectificationQuery
 from service.regions.graphql import RegionsQuery
 
@@ -25,12 +27,21 @@ Query = merge_types(
         RectificationQuery,
         DocumentsQuery,
         MilestonesQuery,
+        PeriodsQuery,
+        ChangesQuery,
     ),
 )
 
 Mutation = merge_types(
     "Mutation",
-    (FiguresMutation, FundsMutation, LoansMutation, RectificationMutation, CatalogueMutation),
+    (
+        FiguresMutation,
+        FundsMutation,
+        LoansMutation,
+        RectificationMutation,
+        CatalogueMutation,
+        PeriodsMutation,
+    ),
 )
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])

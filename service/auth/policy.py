@@ -73,6 +73,16 @@ def can_record_rectification(principal: Principal, region_code: str, ancestors: 
     )
 
 
+def can_certify_period(principal: Principal, region_code: str, ancestors: list[str]) -> bool:
+    """Certify or reopen a region's reporting period: a principal of a strict ancestor."""
+    return (
+        has_scope(principal, Scope.PERIODS_CERTIFY)
+        and not is_auditor(principal)
+        and principal.region_code is not None
+        and principal.region_code in ancestors
+    )
+
+
 def can_administer_catalogue(principal: Principal) -> bool:
     return has_scope(principal, Scope.CATALOGUE_ADMIN)
 
@@ -129,6 +139,11 @@ def ensure_can_record_rectification(
             principal,
             f"rectification of {region_code} is recorded by an auditor of it or a region above",
         )
+
+
+def ensure_can_certify_period(principal: Principal, region_code: str, ancestors: list[str]) -> None:
+    if not can_certify_period(principal, region_code, ancestors):
+        _refuse(principal, f"periods of {region_code} are certified by a region above it")
 
 
 def ensure_can_administer_catalogue(principal: Principal) -> None:

@@ -12,6 +12,8 @@ class Scope(StrEnum):
     # TARGET figures of the regions strictly below the principal's
     TARGETS_ASSIGN = "targets:assign"
     RECTIFICATION_RECORD = "rectification:record"
+    # certify or reopen the reporting periods of regions strictly below the principal's
+    PERIODS_CERTIFY = "periods:certify"
     # individual audit findings; held by auditors
     AUDIT_READ = "audit:read"
     CATALOGUE_ADMIN = "catalogue:admin"

@@ -29,6 +29,8 @@ class FigureFilter(BaseModel, frozen=True):
     kind: FigureKind | None = None
     # values as they stood at this moment (from the history)
     as_of: datetime | None = None
+    # ACTUAL values only from certified reporting periods
+    certified_only: bool = False
 
 
 class Source(BaseModel):

@@ -26,6 +26,7 @@ from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
 from service.kit.writes import check_reason
+from service.periods import service as periods
 from service.regions import service as regions
 from service.regions import store as regions_store
 
@@ -203,6 +204,10 @@ async def write(
             )
         keys.append(key)
 
+    actual_items = [(n, i) for n, i in enumerate(items) if i.kind is FigureKind.ACTUAL]
+    await periods.ensure_open(
+        db, [(i.region, year) for _, i in actual_items], [f"items[{n}]" for n, _ in actual_items]
+    )
     if not await store.year_is_planned(db, year):
         raise InvalidInput("year", f"{year} is outside the plan: no targets were assigned for it")
 

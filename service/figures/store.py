@@ -39,6 +39,10 @@ src as (
       and ($3::text is null or i.programme_code = $3)
       and ($4::text is null or i.code = $4)
       and ($5::text is null or f.kind = $5)
+      and ($10::boolean is not true or f.kind <> 'ACTUAL' or exists (
+              select 1 from reporting_periods rp
+              where rp.region_code = f.region_code and rp.year = f.year
+                and rp.status = 'CERTIFIED'))
 )"""
 
 _PAGE = (
@@ -79,7 +83,7 @@ async def page(
 ) -> FigureRows:
     """One page of figures: over all `region_codes`, or one page per region (batched reads)."""
     args = _args(region_codes, flt)
-    rows = await db.fetch(_PAGE, *args[:5], offset, limit, per_region, args[5])
+    rows = await db.fetch(_PAGE, *args[:5], offset, limit, per_region, *args[5:])
     totals: dict[str | None, int] = {}
     for row in rows:
         totals[row["region_code"] if per_region else None] = row["total"]
@@ -89,7 +93,7 @@ async def page(
 async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
     """Matches when a page came back empty (offset past the end)."""
     value = await db.fetchval(
-        "with " + _SOURCE.replace("$9", "$6") + " select count(*) from k",
+        "with " + _SOURCE.replace("$9", "$6").replace("$10", "$7") + " select count(*) from k",
         *_args(region_codes, flt),
     )
     return int(value)
@@ -97,7 +101,15 @@ async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
 
 def _args(region_codes: list[str], flt: FigureFilter) -> tuple[Any, ...]:
     kind = flt.kind.value if flt.kind else None
-    return (region_codes, flt.year, flt.programme, flt.indicator, kind, flt.as_of)
+    return (
+        region_codes,
+        flt.year,
+        flt.programme,
+        flt.indicator,
+        kind,
+        flt.as_of,
+        flt.certified_only,
+    )
 
 
 WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind

@@ -1,0 +1,65 @@
+"""Following the changes feed with an opaque cursor."""
+
+import base64
+import binascii
+import json
+from decimal import Decimal
+from typing import Any
+
+from service.changes import store
+from service.changes.schemas import Change, ChangePage
+from service.kit.db import Session
+from service.kit.errors import InvalidInput
+from service.kit.pagination import PageRequest
+from service.regions import service as regions
+
+START = (0, 0, 0)
+
+
+def encode_cursor(txid: int, rank: int, row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{txid}.{rank}.{row_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, int, int]:
+    if not cursor:
+        return START
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        txid, rank, row_id = (int(part) for part in raw.split("."))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("after", "is not a cursor of this feed") from None
+    return txid, rank, row_id
+
+
+def _json(text: str | None) -> dict[str, Any] | None:
+    # numbers stay exact: jsonb keeps numeric as written
+    value: dict[str, Any] | None = json.loads(text, parse_float=Decimal) if text else None
+    return value
+
+
+async def follow(
+    db: Session, cursor: str | None, page: PageRequest, region: str | None = None
+) -> ChangePage:
+    """The changes committed after `cursor`, oldest first; `region` limits to a subtree."""
+    position = decode_cursor(cursor)
+    codes = await regions.subtree_codes(db, region) if region else None
+    rows = await store.after(db, position, codes, page.limit + 1)
+    has_more = len(rows) > page.limit
+    changes = [
+        Change(
+            cursor=encode_cursor(int(r["txid"]), r["rank"], r["id"]),
+            entity=r["entity"],
+            action=r["action"],
+            region_code=r["region_code"],
+            changed_at=r["changed_at"],
+            principal=r["principal"],
+            acting_region=r["acting_region"],
+            reason=r["reason"],
+            request_id=r["request_id"],
+            old=_json(r["old_row"]),
+            new=_json(r["new_row"]),
+        )
+        for r in rows[: page.limit]
+    ]
+    next_cursor = changes[-1].cursor if changes else cursor
+    return ChangePage(changes=changes, next_cursor=next_cursor, has_more=has_more)

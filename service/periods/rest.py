@@ -1,0 +1,32 @@
+"""REST door to reporting periods."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from service.auth.dependencies import CurrentPrincipal
+from service.auth.sessions import ReadDb, WriteDb
+from service.kit.rest import PROBLEM_RESPONSES, WRITE_RESPONSES
+from service.periods import service
+from service.periods.schemas import Period, PeriodMove
+
+router = APIRouter(prefix="/regions", tags=["periods"], responses=PROBLEM_RESPONSES)
+
+
+class MoveIn(BaseModel):
+    reason: str
+
+
+@router.get("/{code}/periods/{year}", summary="A region's reporting period and its moves")
+async def get_period(db: ReadDb, code: str, year: int) -> Period:
+    return await service.get(db, code, year)
+
+
+@router.post(
+    "/{code}/periods/{year}/{move}",
+    summary="Submit (the region), certify or reopen (a region above) a reporting period",
+    responses=WRITE_RESPONSES,
+)
+async def move_period(
+    db: WriteDb, principal: CurrentPrincipal, code: str, year: int, move: PeriodMove, body: MoveIn
+) -> Period:
+    return await service.move(db, principal, code, year, move, body.reason)
