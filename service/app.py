@@ -18,6 +18,7 @@ from service.catalogue.rest import router as catalogue_router
 from service.changes.rest import router as changes_router
 from service.config import Settings, get_settings
 from service.documents.rest import router as documents_router
+from service.exports.rest import router as exports_router
 from service.figures.rest import router as figures_router
 from service.funds.rest import router as funds_router
 from service.graphql_schema import schema
@@ -27,6 +28,7 @@ from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
+from service.oversight.rest import router as oversight_router
 from service.periods.rest import router as periods_router
 from service.rectification.rest import router as rectification_router
 from service.regions.rest import router as regions_router
@@ -108,6 +110,8 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         milestones_router,
         periods_router,
         changes_router,
+        oversight_router,
+        exports_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(

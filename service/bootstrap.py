@@ -4,8 +4,9 @@ import logging
 from pathlib import Path
 
 from service.ingest import load, seedfile
-from service.kit.db import Connection
+from service.kit.db import Connection, Session
 from service.kit.migrate import migrate
+from service.oversight import service as oversight
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +34,5 @@ async def load_shipped_seeds(conn: Connection) -> None:
     for name in MILESTONE_FILES:
         milestones = seedfile.read_milestones(SEEDS / name)
         await load.load_milestones(conn, milestones)
+    for line in await oversight.check_after_import(Session(conn)):
+        log.info("%s", line)

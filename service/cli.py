@@ -55,6 +55,8 @@ def import_file(args: argparse.Namespace) -> None:
 
     async def run() -> None:
         from service import bootstrap
+        from service.kit.db import Session
+        from service.oversight import service as oversight
 
         conn = await asyncpg.connect(_database_url())
         try:
@@ -62,6 +64,9 @@ def import_file(args: argparse.Namespace) -> None:
             async with conn.transaction():
                 doc_id = await load.load_document(conn, data)
             print(f"imported {data.document.number} as document {doc_id}")
+            # every import is checked against what was there: sums, totals, stated values
+            for line in await oversight.check_after_import(Session(conn)):
+                print(line)
         finally:
             await conn.close()
 

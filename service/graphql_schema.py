@@ -11,6 +11,7 @@ from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
+from service.oversight.graphql import OversightQuery
 from service.periods.graphql import PeriodsMutation, PeriodsQuery
 from service.rectification.graphql import RectificationMutation, RectificationQuery
 from service.regions.graphql import RegionsQuery
@@ -29,6 +30,7 @@ Query = merge_types(
         MilestonesQuery,
         PeriodsQuery,
         ChangesQuery,
+        OversightQuery,
     ),
 )
 

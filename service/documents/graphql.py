@@ -10,8 +10,7 @@ from strawberry.dataloader import DataLoader
 from service.documents import service
 from service.documents.schemas import Document, StatedFilter, StatedValue
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, page_request
-from service.kit.pagination import Page
+from service.kit.graphql import Context, LoaderKey, PageType, page_request
 
 if False:  # pragma: no cover - typing only
     from service.regions.graphql import RegionType
@@ -101,22 +100,8 @@ class DocumentType:
 
 
 @strawberry.type(name="DocumentPage")
-class DocumentPage:
-    items: list[DocumentType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[Document]) -> "DocumentPage":
-        return cls(
-            items=[DocumentType.from_record(d) for d in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class DocumentPage(PageType[DocumentType]):
+    pass
 
 
 @strawberry.type
@@ -133,7 +118,7 @@ class DocumentsQuery:
         page = await service.documents(
             info.context.db, page_request(limit, offset), region=region, descendants=descendants
         )
-        return DocumentPage.from_page(page)
+        return DocumentPage.from_page(page, DocumentType.from_record)
 
     @strawberry.field(description="One document by id or by number (文号).")
     async def document(

@@ -24,6 +24,7 @@ from service.kit.db import Session
 from service.kit.graphql import (
     Context,
     LoaderKey,
+    PageType,
     ProblemUnion,
     described_enum,
     enum_value,
@@ -119,22 +120,8 @@ class FigureType:
 
 
 @strawberry.type(name="FigurePage")
-class FigurePage:
-    items: list[FigureType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[Figure]) -> "FigurePage":
-        return cls(
-            items=[FigureType.from_record(f) for f in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class FigurePage(PageType[FigureType]):
+    pass
 
 
 def figure_filter(
@@ -190,7 +177,8 @@ async def region_figures(
     flt = figure_filter(year, programme, indicator, kind, as_of)
     await service.validate(info.context.db, flt)
     loader = info.context.loader(LoaderKey.FIGURES, _figures_loader)
-    return FigurePage.from_page(await loader.load((root.code, flt, page_request(limit, offset))))
+    found = await loader.load((root.code, flt, page_request(limit, offset)))
+    return FigurePage.from_page(found, FigureType.from_record)
 
 
 @strawberry.type
@@ -213,7 +201,7 @@ class FiguresQuery:
         page = await service.for_region(
             info.context.db, region, flt, page_request(limit, offset), descendants=descendants
         )
-        return FigurePage.from_page(page)
+        return FigurePage.from_page(page, FigureType.from_record)
 
 
 TargetKindEnum: Any = described_enum(

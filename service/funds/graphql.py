@@ -24,12 +24,12 @@ from service.kit.db import Session
 from service.kit.graphql import (
     Context,
     LoaderKey,
+    PageType,
     ProblemUnion,
     described_enum,
     guarded_write,
     page_request,
 )
-from service.kit.pagination import Page
 
 FundSourceEnum: Any = described_enum(
     "FundSource", "资金来源", {k.value: zh for k, zh in SOURCE_NAMES_ZH.items()}
@@ -112,22 +112,8 @@ class FundAccountType:
 
 
 @strawberry.type(name="FundAccountPage")
-class FundAccountPage:
-    items: list[FundAccountType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[FundAccount]) -> "FundAccountPage":
-        return cls(
-            items=[FundAccountType.from_record(a) for a in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class FundAccountPage(PageType[FundAccountType]):
+    pass
 
 
 def fund_filter(year: int | None, source: Any) -> FundFilter:
@@ -189,7 +175,7 @@ class FundsQuery:
             page_request(limit, offset),
             descendants=descendants,
         )
-        return FundAccountPage.from_page(page)
+        return FundAccountPage.from_page(page, FundAccountType.from_record)
 
 
 MovementDirectionEnum: Any = described_enum(

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -32,6 +33,14 @@ def start_embedded(data_dir: Path, *, throwaway: bool = False) -> str:
     url: str = server.get_uri()
     log.info("embedded PostgreSQL at %s", data_dir / "pg")
     return url
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    """Numeric through its text form: the binary decoder gives 10000 as Decimal('1E+4'),
+    which would reach clients as "1E+4"."""
+    await conn.set_type_codec(
+        "numeric", encoder=str, decoder=Decimal, schema="pg_catalog", format="text"
+    )
 
 
 class Session:
@@ -87,9 +96,15 @@ class Database:
     async def connect(
         cls, url: str, read_url: str | None = None, *, max_size: int = 10
     ) -> "Database":
-        write_pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size)
+        write_pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=max_size, init=_init_connection
+        )
         read_pool = (
-            await asyncpg.create_pool(read_url, min_size=1, max_size=max_size) if read_url else None
+            await asyncpg.create_pool(
+                read_url, min_size=1, max_size=max_size, init=_init_connection
+            )
+            if read_url
+            else None
         )
         return cls(write_pool, read_pool)
 

@@ -1,9 +1,9 @@
-"""What every GraphQL module shares: the typed context, DataLoaders, enums, errors."""
+"""What every GraphQL module shares: the typed context, DataLoaders, pages, enums, errors."""
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -13,13 +13,15 @@ from strawberry.fastapi import BaseContext
 
 from service.kit.db import Database, Session
 from service.kit.errors import InvalidInput, ProblemError
-from service.kit.pagination import PageRequest
+from service.kit.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
     from service.auth.principal import Principal
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LoaderKey(Enum):
@@ -86,6 +88,28 @@ def described_enum(name: str, description: str, names_zh: dict[str, str]) -> Any
 
 def page_request(limit: int | None, offset: int | None) -> PageRequest:
     return PageRequest.of(limit, offset)
+
+
+@strawberry.type
+class PageType(Generic[T]):
+    """One page of a list. Each list subclasses it to keep its own GraphQL name:
+    `@strawberry.type(name="FigurePage") class FigurePage(PageType[FigureType])`."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def from_page(cls, page: Page[R], convert: Callable[[R], T]) -> Self:
+        return cls(
+            items=[convert(r) for r in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_offset=page.next_offset,
+        )
 
 
 def enum_value(value: Enum | None) -> Any:

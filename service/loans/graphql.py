@@ -9,8 +9,14 @@ from strawberry.dataloader import DataLoader
 from service.figures.graphql import SourceType
 from service.figures.schemas import Source
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, ProblemUnion, guarded_write, page_request
-from service.kit.pagination import Page
+from service.kit.graphql import (
+    Context,
+    LoaderKey,
+    PageType,
+    ProblemUnion,
+    guarded_write,
+    page_request,
+)
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
 
@@ -116,41 +122,13 @@ class BondIssueType:
 
 
 @strawberry.type(name="RegionLoansPage")
-class RegionLoansPage:
-    items: list[RegionLoansType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[RegionLoans]) -> "RegionLoansPage":
-        return cls(
-            items=[RegionLoansType.from_record(s) for s in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class RegionLoansPage(PageType[RegionLoansType]):
+    pass
 
 
 @strawberry.type(name="BondIssuePage")
-class BondIssuePage:
-    items: list[BondIssueType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[BondIssue]) -> "BondIssuePage":
-        return cls(
-            items=[BondIssueType.from_record(b) for b in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class BondIssuePage(PageType[BondIssueType]):
+    pass
 
 
 LoanKey = tuple[str, int]
@@ -219,7 +197,7 @@ class LoansQuery:
             page_request(limit, offset),
             descendants=descendants,
         )
-        return RegionLoansPage.from_page(page)
+        return RegionLoansPage.from_page(page, RegionLoansType.from_record)
 
     @strawberry.field(description="Special bonds issued, of a region or its subtree.")
     async def bonds(
@@ -238,7 +216,7 @@ class LoansQuery:
             page_request(limit, offset),
             descendants=descendants,
         )
-        return BondIssuePage.from_page(page)
+        return BondIssuePage.from_page(page, BondIssueType.from_record)
 
 
 @strawberry.type(description="The region's loans of the year after the disbursement.")

@@ -7,8 +7,7 @@ from typing import Any
 import strawberry
 
 from service.catalogue.graphql import ProgrammeEnum
-from service.kit.graphql import Context, described_enum, enum_value, page_request
-from service.kit.pagination import Page
+from service.kit.graphql import Context, PageType, described_enum, enum_value, page_request
 from service.milestones import service
 from service.milestones.schemas import MILESTONE_PHASE_NAMES_ZH, Milestone, MilestoneFilter
 
@@ -47,22 +46,8 @@ class MilestoneType:
 
 
 @strawberry.type(name="MilestonePage")
-class MilestonePage:
-    items: list[MilestoneType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[Milestone]) -> "MilestonePage":
-        return cls(
-            items=[MilestoneType.from_record(m) for m in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class MilestonePage(PageType[MilestoneType]):
+    pass
 
 
 @strawberry.type
@@ -78,4 +63,4 @@ class MilestonesQuery:
     ) -> MilestonePage:
         flt = MilestoneFilter(programme=enum_value(programme), document=document)
         page = await service.milestones(info.context.db, flt, page_request(limit, offset))
-        return MilestonePage.from_page(page)
+        return MilestonePage.from_page(page, MilestoneType.from_record)

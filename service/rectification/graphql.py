@@ -13,12 +13,12 @@ from service.kit.db import Session
 from service.kit.graphql import (
     Context,
     LoaderKey,
+    PageType,
     ProblemUnion,
     described_enum,
     guarded_write,
     page_request,
 )
-from service.kit.pagination import Page
 from service.rectification import service
 from service.rectification.schemas import (
     ITEM_NAMES_ZH,
@@ -131,41 +131,13 @@ class TallySummaryType:
 
 
 @strawberry.type(name="RectificationTallyPage")
-class TallyPage:
-    items: list[TallyType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[Tally]) -> "TallyPage":
-        return cls(
-            items=[TallyType.from_record(t) for t in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class TallyPage(PageType[TallyType]):
+    pass
 
 
 @strawberry.type(name="RectificationSummaryPage")
-class TallySummaryPage:
-    items: list[TallySummaryType]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
-
-    @classmethod
-    def from_page(cls, page: Page[TallySummary]) -> "TallySummaryPage":
-        return cls(
-            items=[TallySummaryType.from_record(s) for s in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            next_offset=page.next_offset,
-        )
+class TallySummaryPage(PageType[TallySummaryType]):
+    pass
 
 
 def tally_filter(campaign: str | None, item: Any) -> TallyFilter:
@@ -258,7 +230,7 @@ class RectificationQuery:
             page_request(limit, offset),
             descendants=descendants,
         )
-        return TallyPage.from_page(page)
+        return TallyPage.from_page(page, TallyType.from_record)
 
     @strawberry.field(description="Per region and item, counts summed over campaigns.")
     async def rectification_summary(
@@ -278,7 +250,7 @@ class RectificationQuery:
             page_request(limit, offset),
             descendants=descendants,
         )
-        return TallySummaryPage.from_page(page)
+        return TallySummaryPage.from_page(page, TallySummaryType.from_record)
 
     @strawberry.field(description="Audits and special campaigns whose rectification is tallied.")
     async def rectification_campaigns(

@@ -307,3 +307,13 @@ async def test_row_level_security_refuses_a_write_that_skips_the_service(wdb: Da
         async with wdb.write_session("anju_app", **claims) as s:
             await s.execute("delete from figures")
     assert await snapshot(wdb) == before
+
+
+async def test_round_numbers_come_back_as_written(wclient: httpx.AsyncClient) -> None:
+    """PostgreSQL's binary numeric would give 10000 as 1E+4; clients must see 10000."""
+    response = await report(wclient, {"indicator": RENTAL_START, "value": "10000"})
+    assert response.json()["figures"][0]["actual"] == "10000"
+    listed = await wclient.get(
+        "/api/v1/figures", params={"region": "360121", "indicator": RENTAL_START}
+    )
+    assert listed.json()["items"][0]["actual"] == "10000"

@@ -1,0 +1,1 @@
+"""Exports (CSV, XLSX) of figures, funds, loans and rectification; bulk upload of figures."""

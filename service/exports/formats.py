@@ -1,0 +1,223 @@
+"""Writing and reading CSV and XLSX.
+
+Numbers are exact both ways. CSV cells are decimal text. XLSX value cells are numeric
+cells (people sum and chart them), which Excel and openpyxl keep as IEEE doubles;
+openpyxl writes a number as `%.16g` of its double. A decimal of at most 15 significant
+digits survives that exactly: its double prints back to the same 16-digit text, and
+the shortest text that reads as that double (Python's `repr`) is the decimal itself.
+So a value of up to 15 digits is written as a number and read back as
+`Decimal(repr(float))`; a longer one is written as text, which is exact by nature.
+Anything a spreadsheet computed (0.30000000000000004) reads back with its noise, and
+the unit's decimal places refuse it rather than round it silently.
+"""
+
+import asyncio
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import IO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from service.exports.schemas import Cell, FileFormat
+from service.kit.errors import InvalidInput
+
+# A double holds 15 significant decimal digits exactly (DBL_DIG).
+EXACT_DIGITS = 15
+CHUNK = 64 * 1024
+XLSX_BATCH = 1000
+
+# What a cell read from a file may hold.
+RawCell = str | int | float | Decimal | datetime | date | time | timedelta | bool | None
+
+
+def plain(value: Decimal) -> str:
+    """Positional notation, never 1E+3, whatever scale the value came with."""
+    return format(value, "f")
+
+
+def _csv_cell(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return plain(cell)
+    text = str(cell)
+    # A text cell opened in a spreadsheet must not run as a formula (CSV injection).
+    if isinstance(cell, str) and text[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+async def csv_chunks(header: list[str], rows: AsyncIterator[list[Cell]]) -> AsyncIterator[bytes]:
+    """The file in chunks of about 64 KiB as the rows arrive. UTF-8 with a byte-order
+    mark: without one, Excel reads the Chinese as the local code page."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    first = True
+    async for row in rows:
+        writer.writerow([_csv_cell(c) for c in row])
+        if buffer.tell() >= CHUNK:
+            yield _encode(buffer, first)
+            first = False
+    yield _encode(buffer, first)
+
+
+def _encode(buffer: io.StringIO, first: bool) -> bytes:
+    data = buffer.getvalue().encode("utf-8-sig" if first else "utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+def _xlsx_cell(cell: Cell) -> Cell:
+    if isinstance(cell, Decimal) and len(cell.as_tuple().digits) > EXACT_DIGITS:
+        return plain(cell)  # a double would round it: text keeps every digit
+    return cell
+
+
+def _append(sheet: WriteOnlyWorksheet, rows: list[list[Cell]]) -> None:
+    for row in rows:
+        sheet.append(row)
+
+
+async def xlsx_file(
+    title: str, header: list[str], rows: AsyncIterator[list[Cell]]
+) -> tuple[IO[bytes], int]:
+    """The workbook in an anonymous temporary file (rewound) and its size.
+
+    openpyxl's write-only mode streams the sheet's rows to a temporary file rather than
+    holding them; the rows are appended in batches off the event loop.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for n in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(n)].width = 16
+    sheet.append(header)
+    batch: list[list[Cell]] = []
+    async for row in rows:
+        batch.append([_xlsx_cell(c) for c in row])
+        if len(batch) >= XLSX_BATCH:
+            await asyncio.to_thread(_append, sheet, batch)
+            batch = []
+    await asyncio.to_thread(_append, sheet, batch)
+    # Unlinked at once, so nothing is left on disk; closed by file_chunks or below.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        await asyncio.to_thread(book.save, out)
+        size = out.tell()
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return out, size
+
+
+async def file_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await asyncio.to_thread(file.read, CHUNK):
+            yield chunk
+    finally:
+        file.close()
+
+
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def detect(content: bytes, filename: str | None, content_type: str | None) -> FileFormat:
+    """XLSX is a zip archive, whatever it is called; anything else is read as CSV."""
+    name = (filename or "").lower()
+    if content.startswith(b"PK\x03\x04"):
+        return FileFormat.XLSX
+    if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidInput("file", "the old .xls format is not read: save the sheet as .xlsx")
+    if name.endswith(".xlsx") or content_type == XLSX_MEDIA:
+        raise InvalidInput("file", "this is not an .xlsx file (it is no zip archive)")
+    return FileFormat.CSV
+
+
+def read_rows(content: bytes, fmt: FileFormat) -> Iterator[tuple[int, list[RawCell]]]:
+    """(row number as a spreadsheet shows it, cells) of every row, the header first."""
+    return _xlsx_rows(content) if fmt is FileFormat.XLSX else _csv_rows(content)
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[RawCell]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on a Chinese Windows saves "CSV" in the local code page.
+        try:
+            text = content.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise InvalidInput("file", "the CSV is neither UTF-8 nor GB18030 text") from error
+    try:
+        for n, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            yield n, list(record)
+    except csv.Error as error:
+        raise InvalidInput("file", f"not a readable CSV file: {error}") from error
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[RawCell]]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise InvalidInput("file", f"not a readable .xlsx file: {error}") from error
+    try:
+        if not book.worksheets:
+            raise InvalidInput("file", "the workbook has no sheet")
+        sheet = book.worksheets[0]
+        # The dimension a file declares may be wrong (some writers say A1:A1): read all.
+        sheet.reset_dimensions()
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield n, [_raw(v) for v in row]
+    finally:
+        book.close()
+
+
+def _raw(value: object) -> RawCell:
+    """Rich text and formulas (none in a data-only read, but typed so) as their text."""
+    if value is None or isinstance(value, RawCell):
+        return value
+    return str(value)
+
+
+def cell_ref(column: int, row: int) -> str:
+    """A1-style reference of a 0-based column index and a spreadsheet row number."""
+    return f"{get_column_letter(column + 1)}{row}"
+
+
+def as_text(value: RawCell) -> str:
+    """A code cell as text; a spreadsheet may have turned 360121 into a number."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def as_decimal(value: RawCell) -> Decimal | None:
+    """The exact number a cell holds (see the module's note), None if it holds none."""
+    if isinstance(value, bool | date | time | timedelta):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = (value or "").strip()
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None

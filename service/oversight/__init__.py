@@ -1,0 +1,1 @@
+"""Oversight analytics: consistency of the figures, completion rankings and laggards."""

@@ -1,0 +1,68 @@
+"""REST door to the oversight reports."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.auth.sessions import ReadDb
+from service.kit.rest import PROBLEM_RESPONSES
+from service.oversight import ranking, service
+from service.oversight.schemas import (
+    ConsistencyFilter,
+    ConsistencyReport,
+    Laggards,
+    Ranking,
+    RankingQuery,
+)
+from service.regions.schemas import RegionLevel
+
+router = APIRouter(tags=["oversight"], responses=PROBLEM_RESPONSES)
+
+Parent = Annotated[str, Query(description="Code of the region whose subordinates are ranked")]
+Level = Annotated[RegionLevel, Query(description="CITY or COUNTY, below the parent")]
+Indicator = Annotated[
+    str, Query(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
+]
+Year = Annotated[int, Query(ge=1990, le=2100)]
+
+
+@router.get(
+    "/consistency",
+    summary="Parents vs the sum of their children, totals vs parts, stated vs derived values",
+)
+async def consistency(
+    db: ReadDb,
+    region: Annotated[str | None, Query(description="A region code: its whole subtree")] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    document: Annotated[
+        int | None, Query(description="A document id: findings involving its values")
+    ] = None,
+) -> ConsistencyReport:
+    flt = ConsistencyFilter(region=region, year=year, document=document)
+    return await service.report(db, flt)
+
+
+@router.get("/rankings", summary="Regions of one level ranked by completion rate (排名通报)")
+async def rankings(
+    db: ReadDb, parent: Parent, level: Level, indicator: Indicator, year: Year
+) -> Ranking:
+    q = RankingQuery(parent=parent, level=level, indicator=indicator, year=year)
+    return await ranking.ranking(db, q)
+
+
+@router.get(
+    "/laggards", summary="Regions below a completion rate, or behind a plan's milestone by a date"
+)
+async def laggards(
+    db: ReadDb,
+    parent: Parent,
+    level: Level,
+    indicator: Indicator,
+    year: Year,
+    below: Annotated[Decimal | None, Query(description="Completion rate in percent")] = None,
+    as_of: Annotated[date | None, Query(description="Milestones due on or before this day")] = None,
+) -> Laggards:
+    q = RankingQuery(parent=parent, level=level, indicator=indicator, year=year)
+    return await ranking.laggards(db, q, below=below, as_of=as_of)
