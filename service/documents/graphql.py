@@ -2,20 +2,14 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from service.documents import service
 from service.documents.schemas import Document, StatedFilter, StatedValue
-from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, PageType, page_request
-
-if False:  # pragma: no cover - typing only
-    from service.regions.graphql import RegionType
-
-RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
+from service.kit.graphql import Context, LoaderKey, PageType, batched_loader, page_request
+from service.regions.ref import RegionRef, region_of
 
 
 @strawberry.type(name="Annex", description="An annex (附件) of a document.")
@@ -42,19 +36,8 @@ class StatedValueType:
         return cls(**v.model_dump())
 
 
-StatedKey = tuple[int, StatedFilter]
-
-
-def _stated_loader(db: Session) -> DataLoader[StatedKey, list[StatedValue]]:
-    async def load(keys: list[StatedKey]) -> list[list[StatedValue]]:
-        found: dict[StatedKey, list[StatedValue]] = {}
-        for flt in {f for _, f in keys}:  # one statement per distinct filter
-            ids = [i for i, f in keys if f == flt]
-            for document_id, values in (await service.stated_values_of(db, ids, flt)).items():
-                found[(document_id, flt)] = values
-        return [found[k] for k in keys]
-
-    return DataLoader(load_fn=load)
+# one statement per distinct filter among the keys, whatever the number of documents
+_stated_loader = batched_loader(service.stated_values_of)
 
 
 @strawberry.type(name="Document", description="A plan or report that figures are read from.")
@@ -69,11 +52,7 @@ class DocumentType:
 
     @strawberry.field(description="The issuing region.")
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        from service.regions.graphql import region_loader
-
-        region = await region_loader(info.context).load(self.region_code)
-        assert region is not None
-        return region
+        return await region_of(info, self.region_code)
 
     @strawberry.field(description="Numbers the document states, optionally of one annex or region.")
     async def stated_values(

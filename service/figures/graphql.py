@@ -2,10 +2,9 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from service.catalogue.graphql import IndicatorType, ProgrammeEnum, UnitEnum
 from service.catalogue.schemas import Unit
@@ -23,24 +22,22 @@ from service.figures.schemas import (
 from service.kit.db import Session
 from service.kit.graphql import (
     Context,
+    HasCode,
     LoaderKey,
     PageType,
     ProblemUnion,
+    batched_loader,
     described_enum,
     enum_value,
     guarded_write,
     page_request,
 )
 from service.kit.pagination import Page, PageRequest
+from service.regions.ref import RegionRef, region_of
 
 FigureKindEnum: Any = described_enum(
     "FigureKind", "目标或完成", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
 )
-
-if False:  # pragma: no cover - typing only
-    from service.regions.graphql import RegionType
-
-RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
 
 
 @strawberry.type(name="Source", description="Where a value came from.")
@@ -97,11 +94,7 @@ class FigureType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        from service.regions.graphql import region_loader
-
-        region = await region_loader(info.context).load(self.region_code)
-        assert region is not None
-        return region
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, f: Figure) -> "FigureType":
@@ -140,26 +133,14 @@ def figure_filter(
     )
 
 
-FiguresKey = tuple[str, FigureFilter, PageRequest]
+async def _for_regions(
+    db: Session, codes: list[str], query: tuple[FigureFilter, PageRequest]
+) -> dict[str, Page[Figure]]:
+    return await service.for_regions(db, codes, *query)
 
 
-def _figures_loader(db: Session) -> DataLoader[FiguresKey, Page[Figure]]:
-    async def load(keys: list[FiguresKey]) -> list[Page[Figure]]:
-        # one statement per distinct (filter, page) among the keys, whatever the number of regions
-        groups: dict[tuple[FigureFilter, PageRequest], list[str]] = {}
-        for code, flt, page in keys:
-            groups.setdefault((flt, page), []).append(code)
-        pages: dict[FiguresKey, Page[Figure]] = {}
-        for (flt, page), codes in groups.items():
-            for code, result in (await service.for_regions(db, codes, flt, page)).items():
-                pages[(code, flt, page)] = result
-        return [pages[k] for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-class HasCode(Protocol):
-    code: str
+# one statement per distinct (filter, page) among the keys, whatever the number of regions
+_figures_loader = batched_loader(_for_regions)
 
 
 async def region_figures(
@@ -177,7 +158,7 @@ async def region_figures(
     flt = figure_filter(year, programme, indicator, kind, as_of)
     await service.validate(info.context.db, flt)
     loader = info.context.loader(LoaderKey.FIGURES, _figures_loader)
-    found = await loader.load((root.code, flt, page_request(limit, offset)))
+    found = await loader.load((root.code, (flt, page_request(limit, offset))))
     return FigurePage.from_page(found, FigureType.from_record)
 
 

@@ -1,10 +1,9 @@
 """GraphQL door to fund accounts."""
 
 from decimal import Decimal
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from service.catalogue.graphql import ProgrammeEnum
 from service.figures.graphql import SourceType
@@ -23,13 +22,16 @@ from service.funds.schemas import (
 from service.kit.db import Session
 from service.kit.graphql import (
     Context,
+    HasCode,
     LoaderKey,
     PageType,
     ProblemUnion,
+    batched_loader,
     described_enum,
     guarded_write,
     page_request,
 )
+from service.regions.ref import RegionRef, region_of
 
 FundSourceEnum: Any = described_enum(
     "FundSource", "资金来源", {k.value: zh for k, zh in SOURCE_NAMES_ZH.items()}
@@ -37,11 +39,6 @@ FundSourceEnum: Any = described_enum(
 FlowDirectionEnum: Any = described_enum(
     "FlowDirection", "收支方向", {k.value: zh for k, zh in DIRECTION_NAMES_ZH.items()}
 )
-
-if False:  # pragma: no cover - typing only
-    from service.regions.graphql import RegionType
-
-RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
 
 
 @strawberry.type(name="FundFlow", description="Income or expenditure of one category (万元).")
@@ -83,11 +80,7 @@ class FundAccountType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        from service.regions.graphql import region_loader
-
-        region = await region_loader(info.context).load(self.region_code)
-        assert region is not None
-        return region
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, a: FundAccount) -> "FundAccountType":
@@ -120,26 +113,8 @@ def fund_filter(year: int | None, source: Any) -> FundFilter:
     return FundFilter(year=year, source=FundSource(source.value) if source is not None else None)
 
 
-FundsKey = tuple[str, FundFilter]
-
-
-def _funds_loader(db: Session) -> DataLoader[FundsKey, list[FundAccount]]:
-    async def load(keys: list[FundsKey]) -> list[list[FundAccount]]:
-        # one batch per distinct filter among the keys, whatever the number of regions
-        groups: dict[FundFilter, list[str]] = {}
-        for code, flt in keys:
-            groups.setdefault(flt, []).append(code)
-        found: dict[FundsKey, list[FundAccount]] = {}
-        for flt, codes in groups.items():
-            for code, accounts in (await service.for_regions(db, codes, flt)).items():
-                found[(code, flt)] = accounts
-        return [found[k] for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-class HasCode(Protocol):
-    code: str
+# one batch per distinct filter among the keys, whatever the number of regions
+_funds_loader = batched_loader(service.for_regions)
 
 
 async def region_fund_accounts(

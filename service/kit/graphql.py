@@ -1,9 +1,9 @@
 """What every GraphQL module shares: the typed context, DataLoaders, pages, enums, errors."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -22,6 +22,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 R = TypeVar("R")
+Id = TypeVar("Id", bound=Hashable)
+G = TypeVar("G", bound=Hashable)
 
 
 class LoaderKey(Enum):
@@ -77,6 +79,34 @@ class Context(BaseContext):
 
 def ctx(info: strawberry.Info[Context, Any]) -> Context:
     return info.context
+
+
+class HasCode(Protocol):
+    """A parent a region field hangs from."""
+
+    code: str
+
+
+def batched_loader(
+    fetch: Callable[[Session, list[Id], G], Awaitable[Mapping[Id, V]]],
+) -> Callable[[Session], DataLoader[tuple[Id, G], V]]:
+    """A DataLoader maker for keys (id, group): one `fetch` per distinct group among the
+    keys, whatever the number of ids (regions, documents). `fetch` answers every id."""
+
+    def make(db: Session) -> DataLoader[tuple[Id, G], V]:
+        async def load(keys: list[tuple[Id, G]]) -> list[V]:
+            groups: dict[G, list[Id]] = {}
+            for ident, group in keys:
+                groups.setdefault(group, []).append(ident)
+            found: dict[tuple[Id, G], V] = {}
+            for group, ids in groups.items():
+                for ident, value in (await fetch(db, ids, group)).items():
+                    found[(ident, group)] = value
+            return [found[k] for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    return make
 
 
 def described_enum(name: str, description: str, names_zh: dict[str, str]) -> Any:

@@ -1,41 +1,31 @@
 """GraphQL door to loans and bonds."""
 
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, TypeVar
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from service.figures.graphql import SourceType
 from service.figures.schemas import Source
 from service.kit.db import Session
 from service.kit.graphql import (
     Context,
+    HasCode,
     LoaderKey,
     PageType,
     ProblemUnion,
+    batched_loader,
     guarded_write,
     page_request,
 )
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
-
-if False:  # pragma: no cover - typing only
-    from service.regions.graphql import RegionType
-
-RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
+from service.regions.ref import RegionRef, region_of
 
 
 def _source(s: Source) -> SourceType:
     return SourceType(document_number=s.document_number, annex=s.annex, line=s.line)
-
-
-async def _region(info: strawberry.Info[Context, Any], code: str) -> "RegionType":
-    from service.regions.graphql import region_loader
-
-    region = await region_loader(info.context).load(code)
-    assert region is not None
-    return region
 
 
 @strawberry.type(name="Lender", description="A policy bank lending for shantytown renewal.")
@@ -86,7 +76,7 @@ class RegionLoansType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        return await _region(info, self.region_code)
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, s: RegionLoans) -> "RegionLoansType":
@@ -112,7 +102,7 @@ class BondIssueType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        return await _region(info, self.region_code)
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, b: BondIssue) -> "BondIssueType":
@@ -131,33 +121,24 @@ class BondIssuePage(PageType[BondIssueType]):
     pass
 
 
-LoanKey = tuple[str, int]
+R = TypeVar("R")
 
 
-def _loans_loader(db: Session) -> DataLoader[LoanKey, RegionLoans | None]:
-    async def load(keys: list[LoanKey]) -> list[RegionLoans | None]:
-        found: dict[LoanKey, RegionLoans] = {}
-        for year in {y for _, y in keys}:  # one statement per distinct year
-            codes = [c for c, y in keys if y == year]
-            found.update(await service.loans_of(db, codes, LoanFilter(year=year)))
-        return [found.get(k) for k in keys]
+def _of_year(
+    of: Callable[[Session, list[str], LoanFilter], Awaitable[Mapping[tuple[str, int], R]]],
+) -> Callable[[Session, list[str], int], Awaitable[dict[str, R | None]]]:
+    """Rows of one year, keyed by region; None where a region has none."""
 
-    return DataLoader(load_fn=load)
+    async def fetch(db: Session, codes: list[str], year: int) -> dict[str, R | None]:
+        found = await of(db, codes, LoanFilter(year=year))
+        return {code: found.get((code, year)) for code in codes}
 
-
-def _bonds_loader(db: Session) -> DataLoader[LoanKey, BondIssue | None]:
-    async def load(keys: list[LoanKey]) -> list[BondIssue | None]:
-        found: dict[LoanKey, BondIssue] = {}
-        for year in {y for _, y in keys}:
-            codes = [c for c, y in keys if y == year]
-            found.update(await service.bonds_of(db, codes, LoanFilter(year=year)))
-        return [found.get(k) for k in keys]
-
-    return DataLoader(load_fn=load)
+    return fetch
 
 
-class HasCode(Protocol):
-    code: str
+# one statement per distinct year among the keys, whatever the number of regions
+_loans_loader = batched_loader(_of_year(service.loans_of))
+_bonds_loader = batched_loader(_of_year(service.bonds_of))
 
 
 async def region_loans(

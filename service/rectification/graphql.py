@@ -3,18 +3,19 @@
 import datetime as dt
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from service.figures.graphql import SourceType
 from service.kit.db import Session
 from service.kit.graphql import (
     Context,
+    HasCode,
     LoaderKey,
     PageType,
     ProblemUnion,
+    batched_loader,
     described_enum,
     guarded_write,
     page_request,
@@ -32,6 +33,7 @@ from service.rectification.schemas import (
     TallyItem,
     TallySummary,
 )
+from service.regions.ref import RegionRef, region_of
 
 CampaignKindEnum: Any = described_enum(
     "CampaignKind", "审计或专项行动", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
@@ -39,19 +41,6 @@ CampaignKindEnum: Any = described_enum(
 TallyItemEnum: Any = described_enum(
     "TallyItem", "整改统计对象", {k.value: zh for k, zh in ITEM_NAMES_ZH.items()}
 )
-
-if False:  # pragma: no cover - typing only
-    from service.regions.graphql import RegionType
-
-RegionRef = Annotated["RegionType", strawberry.lazy("service.regions.graphql")]
-
-
-async def _region(info: strawberry.Info[Context, Any], code: str) -> "RegionType":
-    from service.regions.graphql import region_loader
-
-    region = await region_loader(info.context).load(code)
-    assert region is not None
-    return region
 
 
 @strawberry.type(name="RectificationCampaign", description="An audit or a special campaign.")
@@ -82,7 +71,7 @@ class TallyType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        return await _region(info, self.region_code)
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, t: Tally) -> "TallyType":
@@ -115,7 +104,7 @@ class TallySummaryType:
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
-        return await _region(info, self.region_code)
+        return await region_of(info, self.region_code)
 
     @classmethod
     def from_record(cls, s: TallySummary) -> "TallySummaryType":
@@ -151,36 +140,9 @@ def summary_filter(item: Any, kind: Any) -> SummaryFilter:
     )
 
 
-TallyKey = tuple[str, TallyFilter]
-SummaryKey = tuple[str, SummaryFilter]
-
-
-def _tallies_loader(db: Session) -> DataLoader[TallyKey, list[Tally]]:
-    async def load(keys: list[TallyKey]) -> list[list[Tally]]:
-        found: dict[TallyKey, list[Tally]] = {}
-        for flt in {f for _, f in keys}:  # one statement per distinct filter
-            codes = [c for c, f in keys if f == flt]
-            for code, tallies in (await service.tallies_of(db, codes, flt)).items():
-                found[(code, flt)] = tallies
-        return [found[k] for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-def _summaries_loader(db: Session) -> DataLoader[SummaryKey, list[TallySummary]]:
-    async def load(keys: list[SummaryKey]) -> list[list[TallySummary]]:
-        found: dict[SummaryKey, list[TallySummary]] = {}
-        for flt in {f for _, f in keys}:
-            codes = [c for c, f in keys if f == flt]
-            for code, summaries in (await service.summaries_of(db, codes, flt)).items():
-                found[(code, flt)] = summaries
-        return [found[k] for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-class HasCode(Protocol):
-    code: str
+# one statement per distinct filter among the keys, whatever the number of regions
+_tallies_loader = batched_loader(service.tallies_of)
+_summaries_loader = batched_loader(service.summaries_of)
 
 
 async def region_rectification(
