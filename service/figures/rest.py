@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -23,8 +23,14 @@ from service.figures.schemas import (
 )
 from service.kit.db import Session
 from service.kit.errors import PreconditionFailed
-from service.kit.idempotency import fingerprint, once
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams, Problem
+from service.kit.rest import (
+    PROBLEM_RESPONSES,
+    IdempotencyKey,
+    PageOut,
+    PageParams,
+    Problem,
+    idempotent_write,
+)
 from service.regions import service as regions
 
 router = APIRouter(tags=["figures"], responses=PROBLEM_RESPONSES)
@@ -86,11 +92,6 @@ class ValueIn(BaseModel):
     unit: Unit | None = None
 
 
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", description="Retries with the same key write once")
-]
-
-
 async def _write(
     db: Session,
     principal: Principal,
@@ -100,15 +101,13 @@ async def _write(
     items: list[FigureWrite],
     request_id: str | None,
 ) -> JSONResponse:
-    async def run() -> Any:
+    async def run() -> WriteResult:
         figures = await service.write(db, principal, year, reason, items)
-        result = WriteResult(figures=figures, request_id=request_id)
-        return result.model_dump(mode="json")
+        return WriteResult(figures=figures, request_id=request_id)
 
-    body_hash = fingerprint(year, reason, [i.model_dump(mode="json") for i in items])
-    replayed, body = await once(db, principal.subject, key, body_hash, run)
-    headers = {"Idempotent-Replayed": "true"} if replayed else {}
-    return JSONResponse(body, headers=headers)
+    # every figure write answers the same way: the request is what is written, whatever the path
+    request = ("figures", year, reason, [i.model_dump(mode="json") for i in items])
+    return await idempotent_write(db, principal.subject, key, request, run)
 
 
 @router.post(
