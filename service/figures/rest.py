@@ -25,10 +25,13 @@ from service.kit.db import Session
 from service.kit.errors import PreconditionFailed
 from service.kit.rest import (
     PROBLEM_RESPONSES,
+    Descendants,
     IdempotencyKey,
     PageOut,
     PageParams,
     Problem,
+    Region,
+    Year,
     idempotent_write,
 )
 from service.regions import service as regions
@@ -40,9 +43,9 @@ router = APIRouter(tags=["figures"], responses=PROBLEM_RESPONSES)
 async def list_figures(
     db: ReadDb,
     page: PageParams,
-    region: Annotated[str, Query(description="Region code, e.g. 360000")],
-    descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    region: Region,
+    descendants: Descendants = False,
+    year: Year = None,
     programme: Programme | None = None,
     indicator: Annotated[str | None, Query(description="Indicator code")] = None,
     kind: FigureKind | None = None,

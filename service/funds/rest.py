@@ -1,9 +1,8 @@
 """REST door to fund accounts."""
 
 from decimal import Decimal
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -20,9 +19,12 @@ from service.funds.schemas import (
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
+    Descendants,
     IdempotencyKey,
     PageOut,
     PageParams,
+    Region,
+    Year,
     idempotent_write,
 )
 
@@ -33,9 +35,9 @@ router = APIRouter(tags=["funds"], responses=PROBLEM_RESPONSES)
 async def list_funds(
     db: ReadDb,
     page: PageParams,
-    region: Annotated[str, Query(description="Region code, e.g. 140500")],
-    descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    region: Region,
+    descendants: Descendants = False,
+    year: Year = None,
     source: FundSource | None = None,
 ) -> PageOut[FundAccount]:
     flt = FundFilter(year=year, source=source)

@@ -27,6 +27,11 @@ def _page_request(
 
 PageParams = Annotated[PageRequest, Depends(_page_request)]
 
+# The query parameters of every list that reads a region or its subtree.
+Region = Annotated[str, Query(description="Region code, e.g. 140500")]
+Descendants = Annotated[bool, Query(description="Include the whole subtree")]
+Year = Annotated[int | None, Query(ge=1990, le=2100)]
+
 
 class PageOut(BaseModel, Generic[T]):
     items: list[T]

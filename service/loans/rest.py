@@ -1,9 +1,8 @@
 """REST door to loans and bonds."""
 
 from decimal import Decimal
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -12,19 +11,18 @@ from service.auth.sessions import ReadDb, WriteDb
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
+    Descendants,
     IdempotencyKey,
     PageOut,
     PageParams,
+    Region,
+    Year,
     idempotent_write,
 )
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFilter, RegionLoans
 
 router = APIRouter(tags=["loans"], responses=PROBLEM_RESPONSES)
-
-Region = Annotated[str, Query(description="Region code, e.g. 140500")]
-Descendants = Annotated[bool, Query(description="Include the whole subtree")]
-Year = Annotated[int | None, Query(ge=1990, le=2100)]
 
 
 @router.get("/loans", summary="Special loans per region and year, with their lender rows")

@@ -12,9 +12,11 @@ from service.auth.sessions import ReadDb, WriteDb
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
+    Descendants,
     IdempotencyKey,
     PageOut,
     PageParams,
+    Region,
     idempotent_write,
 )
 from service.rectification import service
@@ -30,9 +32,6 @@ from service.rectification.schemas import (
 )
 
 router = APIRouter(tags=["rectification"], responses=PROBLEM_RESPONSES)
-
-Region = Annotated[str, Query(description="Region code, e.g. 140500")]
-Descendants = Annotated[bool, Query(description="Include the whole subtree")]
 
 
 @router.get("/rectification", summary="Rectification tallies of a region or its subtree")
