@@ -158,15 +158,21 @@ async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-@pytest.fixture
-async def wdb(server_url: str, template_name: str) -> AsyncIterator[Database]:
-    """A fresh copy of the seeded database for one test that writes."""
-    async for url in _copy(server_url, template_name):
+async def _copied_database(server_url: str, template: str) -> AsyncIterator[Database]:
+    """A fresh copy of the seeded database, connected; dropped afterwards."""
+    async for url in _copy(server_url, template):
         database = await Database.connect(url, max_size=4)
         try:
             yield database
         finally:
             await database.close()
+
+
+@pytest.fixture
+async def wdb(server_url: str, template_name: str) -> AsyncIterator[Database]:
+    """A fresh copy of the seeded database for one test that writes."""
+    async for database in _copied_database(server_url, template_name):
+        yield database
 
 
 @pytest.fixture

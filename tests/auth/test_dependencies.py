@@ -11,7 +11,7 @@ from service.auth.dependencies import Admin, Reader, Reporter, install_auth
 from service.auth.principal import Scope
 from service.config import Settings
 from service.kit.rest import install_problem_handlers
-from tests.auth.tokens import bearer, token_for, use_test_keys
+from tests.auth.tokens import bearer, clerk_headers, token_for, use_test_keys
 
 
 def make_app(data_dir: Path, *, public_read: bool) -> FastAPI:
@@ -54,7 +54,7 @@ async def public(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_a_valid_token_reaches_the_route(client: httpx.AsyncClient) -> None:
-    headers = bearer(token_for("360121", Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+    headers = clerk_headers("360121")
     assert (await client.get("/figures", headers=headers)).json()["region"] == "360121"
     assert (await client.post("/figures", headers=headers)).json() == {"region": "360121"}
 

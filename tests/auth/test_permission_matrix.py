@@ -15,7 +15,7 @@ import pytest
 from service.auth.principal import Scope
 from service.kit.db import Database
 from tests.auth.tokens import bearer, token_for
-from tests.conftest import _client, _copy
+from tests.conftest import _client, _copied_database
 
 READ, REPORT, ASSIGN = Scope.FIGURES_READ, Scope.FIGURES_REPORT, Scope.TARGETS_ASSIGN
 AUDIT, RECORD, ADMIN = Scope.AUDIT_READ, Scope.RECTIFICATION_RECORD, Scope.CATALOGUE_ADMIN
@@ -148,12 +148,8 @@ async def _graphql(client: httpx.AsyncClient, op: str, headers: dict[str, str], 
 @pytest.fixture(scope="module")
 async def matrix_db(server_url: str, template_name: str) -> AsyncIterator[Database]:
     """One copy of the seeded database for the whole matrix: allowed writes may pile up."""
-    async for url in _copy(server_url, template_name):
-        database = await Database.connect(url, max_size=4)
-        try:
-            yield database
-        finally:
-            await database.close()
+    async for database in _copied_database(server_url, template_name):
+        yield database
 
 
 @pytest.fixture

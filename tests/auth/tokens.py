@@ -1,6 +1,7 @@
 """Tokens and principals for tests, signed by one throwaway key per test session.
 
 headers = bearer(token_for("360121", Scope.FIGURES_REPORT))
+headers = clerk_headers("360121")  # the usual reporting clerk
 use_test_keys(app)              # the app then accepts exactly these tokens
 county_clerk("360121")          # a Principal, for service-level tests
 """
@@ -51,6 +52,11 @@ def token_for(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def clerk_headers(region: str) -> dict[str, str]:
+    """Request headers of a clerk who reads and reports the region's figures."""
+    return bearer(token_for(region, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
 
 
 def verifier_for(key: SigningKey | None = None, **options: Any) -> TokenVerifier:

@@ -10,6 +10,7 @@ from service.auth.principal import Scope
 from service.kit.db import Database
 from tests.auth.tokens import bearer, token_for
 from tests.graphql_client import gql
+from tests.snapshots import rows_and_count
 
 ADMIN = bearer(token_for("360000", Scope.FIGURES_READ, Scope.CATALOGUE_ADMIN, subject="curator"))
 HOMESTEAD = {"code": "RURAL_RENOVATION", "name_zh": "农村危房改造", "reason": "2025年新增保障类型"}
@@ -24,11 +25,11 @@ HOMESTEAD_START = {
 
 
 async def snapshot(db: Database) -> tuple[Any, ...]:
-    async with db.session() as s:
-        programmes = await s.fetch("select * from programmes order by code")
-        indicators = await s.fetch("select * from indicators order by id")
-        audit = await s.fetchval("select count(*) from audit_log")
-    return tuple(tuple(r.values()) for r in [*programmes, *indicators]), audit
+    return await rows_and_count(
+        db,
+        "select * from programmes order by code",
+        "select * from indicators order by id",
+    )
 
 
 async def test_a_new_programme_and_its_indicator_are_data(

@@ -9,12 +9,13 @@ import pytest
 
 from service.auth.principal import Scope
 from service.kit.db import Database
-from tests.auth.tokens import bearer, token_for
+from tests.auth.tokens import bearer, clerk_headers, token_for
 from tests.graphql_client import gql
+from tests.snapshots import rows_and_count
 
 RENTAL_START = "RENTAL_HOUSING:START:SET_OR_ROOM"
 NANCHANG_COUNTY, JINXIAN, NANCHANG_CITY = "360121", "360124", "360100"
-CLERK = bearer(token_for(NANCHANG_COUNTY, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+CLERK = clerk_headers(NANCHANG_COUNTY)
 CITY_PLANNER = bearer(
     token_for(NANCHANG_CITY, Scope.FIGURES_READ, Scope.FIGURES_REPORT, Scope.TARGETS_ASSIGN)
 )
@@ -26,10 +27,7 @@ def actuals(*items: dict[str, Any], year: int = 2024, reason: str = "月报") ->
 
 async def snapshot(db: Database) -> tuple[Any, ...]:
     """Everything a refused write must leave as it was."""
-    async with db.session() as s:
-        figures = await s.fetch("select * from figures order by id")
-        revisions = await s.fetchval("select count(*) from figure_revisions")
-    return tuple(tuple(r.values()) for r in figures), revisions
+    return await rows_and_count(db, "select * from figures order by id", counted="figure_revisions")
 
 
 async def report(client: httpx.AsyncClient, *items: dict[str, Any], **kw: Any) -> httpx.Response:
@@ -244,31 +242,21 @@ async def test_graphql_mutations_and_typed_errors(
         ... on Problem { code field message }
       }
     }"""
-    response = await wclient.post(
-        "/graphql",
-        json={"query": mutation, "variables": {"region": NANCHANG_COUNTY, "value": "750"}},
-        headers=CLERK,
+    response = await gql(
+        wclient, mutation, {"region": NANCHANG_COUNTY, "value": "750"}, headers=CLERK
     )
-    result = response.json()["data"]["reportActuals"]
+    result = response["data"]["reportActuals"]
     assert result == {
         "__typename": "FiguresWritten",
         "figures": [{"actual": "750", "completionRate": "50.0000"}],
     }
 
     before = await snapshot(wdb)
-    bad = await wclient.post(
-        "/graphql",
-        json={"query": mutation, "variables": {"region": NANCHANG_COUNTY, "value": "-3"}},
-        headers=CLERK,
-    )
-    assert bad.json()["data"]["reportActuals"]["__typename"] == "InvalidInputError"
-    assert bad.json()["data"]["reportActuals"]["field"] == "items[0].value"
-    sibling = await wclient.post(
-        "/graphql",
-        json={"query": mutation, "variables": {"region": JINXIAN, "value": "3"}},
-        headers=CLERK,
-    )
-    assert sibling.json()["data"]["reportActuals"]["__typename"] == "ForbiddenError"
+    bad = await gql(wclient, mutation, {"region": NANCHANG_COUNTY, "value": "-3"}, headers=CLERK)
+    assert bad["data"]["reportActuals"]["__typename"] == "InvalidInputError"
+    assert bad["data"]["reportActuals"]["field"] == "items[0].value"
+    sibling = await gql(wclient, mutation, {"region": JINXIAN, "value": "3"}, headers=CLERK)
+    assert sibling["data"]["reportActuals"]["__typename"] == "ForbiddenError"
     assert await snapshot(wdb) == before
 
 

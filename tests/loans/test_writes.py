@@ -6,13 +6,13 @@ from typing import Any
 import httpx
 import pytest
 
-from service.auth.principal import Scope
 from service.kit.db import Database
-from tests.auth.tokens import bearer, token_for
+from tests.auth.tokens import clerk_headers
 from tests.graphql_client import gql
+from tests.snapshots import rows_and_count
 
 YANGCHENG, ZEZHOU = "140522", "140525"  # 阳城县, 泽州县
-CLERK = bearer(token_for(YANGCHENG, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+CLERK = clerk_headers(YANGCHENG)
 ADBC = f"/api/v1/regions/{YANGCHENG}/loans/2024/ADBC/disbursements"
 
 
@@ -21,11 +21,11 @@ def amount(value: str, reason: str = "农发行放款") -> dict[str, Any]:
 
 
 async def snapshot(db: Database) -> tuple[Any, ...]:
-    async with db.session() as s:
-        loans = await s.fetch("select * from loan_facilities order by 1, 2, 3")
-        bonds = await s.fetch("select * from bond_issues order by 1, 2")
-        audit = await s.fetchval("select count(*) from audit_log")
-    return tuple(tuple(r.values()) for r in [*loans, *bonds]), audit
+    return await rows_and_count(
+        db,
+        "select * from loan_facilities order by 1, 2, 3",
+        "select * from bond_issues order by 1, 2",
+    )
 
 
 async def test_disbursing_up_to_the_credit_line(wclient: httpx.AsyncClient, wdb: Database) -> None:
@@ -66,7 +66,7 @@ async def test_going_over_the_credit_line_is_refused(
 
 
 async def test_a_zero_credit_line_allows_nothing(wclient: httpx.AsyncClient) -> None:
-    clerk = bearer(token_for(ZEZHOU, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+    clerk = clerk_headers(ZEZHOU)
     response = await wclient.post(
         f"/api/v1/regions/{ZEZHOU}/loans/2024/CDB/disbursements",
         json=amount("0.0001"),
@@ -122,7 +122,7 @@ async def test_a_county_cannot_write_another_countys_loans(
     wclient: httpx.AsyncClient, wdb: Database
 ) -> None:
     before = await snapshot(wdb)
-    clerk = bearer(token_for(ZEZHOU, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+    clerk = clerk_headers(ZEZHOU)
     assert (await wclient.post(ADBC, json=amount("1"), headers=clerk)).status_code == 403
     bonds = f"/api/v1/regions/{YANGCHENG}/bonds/2024"
     assert (await wclient.post(bonds, json=amount("1"), headers=clerk)).status_code == 403
@@ -130,7 +130,7 @@ async def test_a_county_cannot_write_another_countys_loans(
 
 
 async def test_bonds_add_up(wclient: httpx.AsyncClient, wdb: Database) -> None:
-    clerk = bearer(token_for(ZEZHOU, Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+    clerk = clerk_headers(ZEZHOU)
     path = f"/api/v1/regions/{ZEZHOU}/bonds/2024"
     response = await wclient.post(path, json=amount("0.08", "专项债发行"), headers=clerk)
     assert response.status_code == 200, response.text
@@ -197,6 +197,6 @@ async def test_graphql_mutations(wclient: httpx.AsyncClient) -> None:
     bond = (await gql(wclient, BOND))["data"]["recordBondIssue"]
     assert bond == {"__typename": "BondIssueRecorded", "bond": {"amount": "0.5000"}}
 
-    wclient.headers.update(bearer(token_for(ZEZHOU, Scope.FIGURES_READ, Scope.FIGURES_REPORT)))
+    wclient.headers.update(clerk_headers(ZEZHOU))
     forbidden = (await gql(wclient, BOND))["data"]["recordBondIssue"]
     assert forbidden["__typename"] == "ForbiddenError"

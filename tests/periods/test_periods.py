@@ -8,10 +8,11 @@ import pytest
 
 from service.auth.principal import Scope
 from service.kit.db import Database
-from tests.auth.tokens import bearer, token_for
+from tests.auth.tokens import bearer, clerk_headers, token_for
+from tests.graphql_client import gql
 
 RENTAL = "RENTAL_HOUSING:START:SET_OR_ROOM"
-COUNTY = bearer(token_for("360121", Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+COUNTY = clerk_headers("360121")
 CITY = bearer(token_for("360100", Scope.FIGURES_READ, Scope.PERIODS_CERTIFY))
 PERIOD = "/api/v1/regions/360121/periods/2024"
 
@@ -87,27 +88,20 @@ async def test_graphql_moves_and_reads_periods(wclient: httpx.AsyncClient) -> No
     mutation = """mutation($move: PeriodMove!) {
         movePeriod(region: "360121", year: 2024, move: $move, reason: "报送") {
             __typename ... on ReportingPeriod { status } ... on Problem { code } } }"""
-    response = await wclient.post(
-        "/graphql", json={"query": mutation, "variables": {"move": "SUBMIT"}}, headers=COUNTY
-    )
-    assert response.json()["data"]["movePeriod"] == {
+    response = await gql(wclient, mutation, {"move": "SUBMIT"}, headers=COUNTY)
+    assert response["data"]["movePeriod"] == {
         "__typename": "ReportingPeriod",
         "status": "SUBMITTED",
     }
-    again = await wclient.post(
-        "/graphql", json={"query": mutation, "variables": {"move": "SUBMIT"}}, headers=COUNTY
-    )
-    assert again.json()["data"]["movePeriod"] == {
+    again = await gql(wclient, mutation, {"move": "SUBMIT"}, headers=COUNTY)
+    assert again["data"]["movePeriod"] == {
         "__typename": "ConflictError",
         "code": "period-conflict",
     }
-    read = await wclient.post(
-        "/graphql",
-        json={
-            "query": '{ reportingPeriod(region: "360121", year: 2024) { status history { reason } } }'
-        },
+    read = await gql(
+        wclient, '{ reportingPeriod(region: "360121", year: 2024) { status history { reason } } }'
     )
-    assert read.json()["data"]["reportingPeriod"] == {
+    assert read["data"]["reportingPeriod"] == {
         "status": "SUBMITTED",
         "history": [{"reason": "报送"}],
     }

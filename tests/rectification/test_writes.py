@@ -8,8 +8,9 @@ import pytest
 
 from service.auth.principal import Scope
 from service.kit.db import Database
-from tests.auth.tokens import bearer, token_for
+from tests.auth.tokens import bearer, clerk_headers, token_for
 from tests.graphql_client import gql
+from tests.snapshots import rows_and_count
 
 JINCHENG, ZEZHOU, YANGCHENG = "140500", "140525", "140522"  # 晋城市, 泽州县, 阳城县
 
@@ -29,10 +30,7 @@ def record(reason: str = "整改销号", day: str = "2024-12-31", **counts: Any)
 
 
 async def snapshot(db: Database) -> tuple[Any, ...]:
-    async with db.session() as s:
-        tallies = await s.fetch("select * from rectification_tallies order by 1, 2, 3")
-        audit = await s.fetchval("select count(*) from audit_log")
-    return tuple(tuple(r.values()) for r in tallies), audit
+    return await rows_and_count(db, "select * from rectification_tallies order by 1, 2, 3")
 
 
 async def test_more_rectified_than_found_is_refused(
@@ -108,7 +106,7 @@ async def test_a_city_records_for_its_county_and_blank_in_progress_stays_blank(
     [
         (auditor(ZEZHOU), JINCHENG),  # a county, for its city
         (auditor(ZEZHOU), YANGCHENG),  # a county, for its sibling
-        (bearer(token_for(JINCHENG, Scope.FIGURES_READ, Scope.FIGURES_REPORT)), JINCHENG),
+        (clerk_headers(JINCHENG), JINCHENG),
     ],
 )
 async def test_only_the_region_or_one_above_records(
