@@ -25,6 +25,7 @@ from service.kit.db import Session
 from service.kit.errors import PreconditionFailed
 from service.kit.rest import (
     PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
     Descendants,
     IdempotencyKey,
     PageOut,
@@ -117,6 +118,7 @@ async def _write(
     "/regions/{code}/actuals",
     summary="Report ACTUAL figures of the caller's own region (all or nothing)",
     response_model=WriteResult,
+    responses=WRITE_RESPONSES,
 )
 async def report_actuals(
     request: Request,
@@ -137,6 +139,7 @@ async def report_actuals(
     "/targets",
     summary="Assign TARGET figures to regions below the caller's (all or nothing)",
     response_model=WriteResult,
+    responses=WRITE_RESPONSES,
 )
 async def assign_targets(
     request: Request,
@@ -170,7 +173,10 @@ async def get_figure(
     "/regions/{code}/figures/{year}/{indicator}/{kind}",
     summary="Set one value; If-Match with the ETag read guards against lost updates",
     response_model=Figure,
-    responses={412: {"model": Problem, "description": "The figure changed since it was read"}},
+    responses={
+        **WRITE_RESPONSES,
+        412: {"model": Problem, "description": "The figure changed since it was read"},
+    },
 )
 async def put_figure(
     request: Request,
