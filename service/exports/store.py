@@ -59,7 +59,8 @@ def fund_accounts(
         db,
         """select a.id, a.region_code, r.name as region_name, a.year, a.source,
                   a.opening_balance, a.adjustment, d.number as document_number, a.annex,
-                  a.source_line, f.direction, f.category, p.name_zh as category_zh, f.amount
+                  a.source_line, a.updated_at, f.direction, f.category,
+                  p.name_zh as category_zh, f.amount
            from fund_accounts a
            join regions r on r.code = a.region_code
            left join documents d on d.id = a.document_id

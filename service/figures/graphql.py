@@ -117,12 +117,18 @@ class FigurePage(PageType[FigureType]):
     pass
 
 
+CERTIFIED_ARG = strawberry.argument(
+    description="ACTUAL values only from certified reporting periods (targets are unaffected)"
+)
+
+
 def figure_filter(
     year: int | None,
     programme: Any,
     indicator: str | None,
     kind: Any,
     as_of: datetime | None = None,
+    certified: bool = False,
 ) -> FigureFilter:
     return FigureFilter(
         year=year,
@@ -130,6 +136,7 @@ def figure_filter(
         indicator=indicator,
         kind=FigureKind(kind.value) if kind is not None else None,
         as_of=as_of,
+        certified_only=certified,
     )
 
 
@@ -153,9 +160,10 @@ async def region_figures(
     limit: int | None = None,
     offset: int | None = None,
     as_of: datetime | None = None,
+    certified: Annotated[bool, CERTIFIED_ARG] = False,
 ) -> FigurePage:
     """The region's figures, batched across regions (nested reads cost a fixed number of queries)."""
-    flt = figure_filter(year, programme, indicator, kind, as_of)
+    flt = figure_filter(year, programme, indicator, kind, as_of, certified)
     await service.validate(info.context.db, flt)
     loader = info.context.loader(LoaderKey.FIGURES, _figures_loader)
     found = await loader.load((root.code, (flt, page_request(limit, offset))))
@@ -177,8 +185,9 @@ class FiguresQuery:
         limit: int | None = None,
         offset: int | None = None,
         as_of: datetime | None = None,
+        certified: Annotated[bool, CERTIFIED_ARG] = False,
     ) -> FigurePage:
-        flt = figure_filter(year, programme, indicator, kind, as_of)
+        flt = figure_filter(year, programme, indicator, kind, as_of, certified)
         page = await service.for_region(
             info.context.db, region, flt, page_request(limit, offset), descendants=descendants
         )

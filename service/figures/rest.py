@@ -33,7 +33,9 @@ from service.kit.rest import (
     Problem,
     Region,
     Year,
+    fresh,
     idempotent_write,
+    last_modified,
 )
 from service.regions import service as regions
 
@@ -42,6 +44,7 @@ router = APIRouter(tags=["figures"], responses=PROBLEM_RESPONSES)
 
 @router.get("/figures", summary="Figures of a region or its subtree")
 async def list_figures(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -53,6 +56,9 @@ async def list_figures(
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="Values as they stood at this time")
     ] = None,
+    certified: Annotated[
+        bool, Query(description="ACTUAL values only from certified reporting periods")
+    ] = False,
 ) -> PageOut[Figure]:
     flt = FigureFilter(
         year=year,
@@ -60,8 +66,9 @@ async def list_figures(
         indicator=indicator,
         kind=kind,
         as_of=as_of,
+        certified_only=certified,
     )
-    return PageOut.of(await service.for_region(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.for_region(db, region, flt, page, descendants=descendants))
 
 
 class ActualIn(BaseModel):
@@ -166,7 +173,9 @@ async def get_figure(
     tag = service.etag(figure)
     if if_none_match == tag:
         return Response(status_code=304, headers={"ETag": tag})
-    return JSONResponse(figure.model_dump(mode="json"), headers={"ETag": tag})
+    response = JSONResponse(figure.model_dump(mode="json"), headers={"ETag": tag})
+    last_modified(response, figure.last_changed)
+    return response
 
 
 @router.put(

@@ -18,7 +18,7 @@ class FigureRows:
 
 # The figures as they are now, or as they stood at $9 (rebuilt from the history).
 _SOURCE = """
-src as (
+stored as (
     select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value, f.revision,
            f.updated_at, f.document_id, f.annex, f.source_line, f.source_principal
     from figures f
@@ -30,6 +30,12 @@ src as (
         from figure_revisions v
         where v.changed_at <= $9 and v.region_code = any($1::text[])
         order by v.figure_id, v.revision desc) h
+), src as (
+    -- $10: ACTUAL values only from certified reporting periods
+    select s.* from stored s
+    where $10::boolean is not true or s.kind <> 'ACTUAL' or exists (
+        select 1 from reporting_periods rp
+        where rp.region_code = s.region_code and rp.year = s.year and rp.status = 'CERTIFIED')
 ), k as (
     select distinct f.region_code, f.year, f.indicator_id, p.sort_order as p_sort, i.sort_order as i_sort
     from src f
@@ -39,10 +45,6 @@ src as (
       and ($3::text is null or i.programme_code = $3)
       and ($4::text is null or i.code = $4)
       and ($5::text is null or f.kind = $5)
-      and ($10::boolean is not true or f.kind <> 'ACTUAL' or exists (
-              select 1 from reporting_periods rp
-              where rp.region_code = f.region_code and rp.year = f.year
-                and rp.status = 'CERTIFIED'))
 )"""
 
 _PAGE = (

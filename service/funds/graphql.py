@@ -1,5 +1,6 @@
 """GraphQL door to fund accounts."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -77,6 +78,9 @@ class FundAccountType:
         description="expenditure / available in percent (4 places), derived, never stored"
     )
     provenance: SourceType
+    last_changed: datetime = strawberry.field(
+        description="When the account or one of its flows last changed"
+    )
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -101,6 +105,7 @@ class FundAccountType:
                 annex=a.provenance.annex,
                 line=a.provenance.line,
             ),
+            last_changed=a.last_changed,
         )
 
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from service.kit.rest import (
     PageParams,
     Region,
     Year,
+    fresh,
     idempotent_write,
 )
 
@@ -33,6 +34,7 @@ router = APIRouter(tags=["funds"], responses=PROBLEM_RESPONSES)
 
 @router.get("/funds", summary="Subsidy fund accounts of a region or its subtree")
 async def list_funds(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -41,7 +43,7 @@ async def list_funds(
     source: FundSource | None = None,
 ) -> PageOut[FundAccount]:
     flt = FundFilter(year=year, source=source)
-    return PageOut.of(await service.for_region(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.for_region(db, region, flt, page, descendants=descendants))
 
 
 class MovementIn(BaseModel):

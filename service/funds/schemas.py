@@ -1,5 +1,6 @@
 """Fund accounts: subsidy money per region, year and source, with its flows."""
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -55,6 +56,7 @@ class FundAccount(BaseModel):
     closing_balance: Decimal  # available − expenditure
     expenditure_rate: Decimal | None  # expenditure / available, percent
     provenance: Source  # where the account was read from
+    last_changed: datetime  # its row's or its flows' latest write
 
 
 class MovementDirection(StrEnum):

@@ -108,6 +108,7 @@ def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
         provenance=Source(
             document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
         ),
+        last_changed=row["updated_at"],
     )
 
 

@@ -15,7 +15,7 @@ _MATCH = """
 
 _ACCOUNT = """
     a.id, a.region_code, a.year, a.source, a.opening_balance, a.adjustment,
-    d.number as document_number, a.annex, a.source_line
+    d.number as document_number, a.annex, a.source_line, a.updated_at
 """
 
 
@@ -98,11 +98,21 @@ async def create(db: Session, region: str, year: int, source: str) -> None:
 async def add_flow(
     db: Session, account_id: int, direction: str, category: str, amount: Decimal
 ) -> None:
+    """Add to a flow and mark the account changed, in one statement.
+
+    An account opened in this transaction already carries now(): it is not touched again
+    (that would only log a second, empty change).
+    """
     await db.execute(
-        """insert into fund_flows (account_id, direction, category, amount)
-           values ($1, $2, $3, $4)
-           on conflict (account_id, direction, category)
-               do update set amount = fund_flows.amount + excluded.amount""",
+        """with flow as (
+               insert into fund_flows (account_id, direction, category, amount)
+               values ($1, $2, $3, $4)
+               on conflict (account_id, direction, category)
+                   do update set amount = fund_flows.amount + excluded.amount
+               returning account_id
+           )
+           update fund_accounts a set updated_at = now()
+           from flow where a.id = flow.account_id and a.updated_at is distinct from now()""",
         account_id,
         direction,
         category,

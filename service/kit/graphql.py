@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
@@ -130,6 +131,9 @@ class PageType(Generic[T]):
     limit: int
     offset: int
     next_offset: int | None
+    last_changed: datetime | None = strawberry.field(
+        description="When the newest item of the page last changed"
+    )
 
     @classmethod
     def from_page(cls, page: Page[R], convert: Callable[[R], T]) -> Self:
@@ -139,6 +143,7 @@ class PageType(Generic[T]):
             limit=page.limit,
             offset=page.offset,
             next_offset=page.next_offset,
+            last_changed=page.last_changed,
         )
 
 

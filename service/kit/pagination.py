@@ -1,6 +1,7 @@
 """Offset pagination with a bounded page size."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from service.config import get_settings
@@ -35,6 +36,12 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+
+    @property
+    def last_changed(self) -> datetime | None:
+        """When the newest of the page's items last changed (items that say so)."""
+        stamps = [t for t in (getattr(i, "last_changed", None) for i in self.items) if t]
+        return max(stamps, default=None)
 
     @property
     def next_offset(self) -> int | None:

@@ -1,9 +1,11 @@
 """What every REST router shares: the request's session, pages, problem details."""
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -39,6 +41,8 @@ class PageOut(BaseModel, Generic[T]):
     limit: int
     offset: int
     next_offset: int | None
+    # when the newest item of the page last changed (also the Last-Modified header)
+    last_changed: datetime | None = None
 
     @classmethod
     def of(cls, page: Page[Any]) -> "PageOut[T]":
@@ -48,7 +52,21 @@ class PageOut(BaseModel, Generic[T]):
             limit=page.limit,
             offset=page.offset,
             next_offset=page.next_offset,
+            last_changed=page.last_changed,
         )
+
+
+def last_modified(response: Response, when: datetime | None) -> None:
+    """Freshness for caches and clients: the HTTP date of the newest change shown."""
+    if when is not None:
+        response.headers["Last-Modified"] = format_datetime(when.astimezone(UTC), usegmt=True)
+
+
+def fresh(response: Response, page: Page[Any]) -> "PageOut[Any]":
+    """A page, with Last-Modified set from its newest item."""
+    out: PageOut[Any] = PageOut.of(page)
+    last_modified(response, out.last_changed)
+    return out
 
 
 class Problem(BaseModel):

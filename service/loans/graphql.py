@@ -1,6 +1,7 @@
 """GraphQL door to loans and bonds."""
 
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -45,6 +46,7 @@ class LoanFacilityType:
         description="disbursedCumulative / creditLine in percent (4 places), derived"
     )
     source: SourceType
+    last_changed: datetime = strawberry.field(description="When the facility last changed")
 
     @classmethod
     def from_record(cls, f: LoanFacility) -> "LoanFacilityType":
@@ -57,6 +59,7 @@ class LoanFacilityType:
             disbursed_in_year=f.disbursed_in_year,
             disbursement_rate=f.disbursement_rate,
             source=_source(f.source),
+            last_changed=f.last_changed,
         )
 
 
@@ -73,6 +76,9 @@ class RegionLoansType:
         description="disbursedTotal / creditTotal in percent (4 places), derived"
     )
     facilities: list[LoanFacilityType]
+    last_changed: datetime = strawberry.field(
+        description="When the latest of its facilities last changed"
+    )
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -88,6 +94,7 @@ class RegionLoansType:
             disbursed_in_year_total=s.disbursed_in_year_total,
             disbursement_rate=s.disbursement_rate,
             facilities=[LoanFacilityType.from_record(f) for f in s.facilities],
+            last_changed=s.last_changed,
         )
 
 
@@ -99,6 +106,7 @@ class BondIssueType:
     year: int
     amount: Decimal
     source: SourceType
+    last_changed: datetime = strawberry.field(description="When the amount last changed")
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -107,7 +115,11 @@ class BondIssueType:
     @classmethod
     def from_record(cls, b: BondIssue) -> "BondIssueType":
         return cls(
-            region_code=b.region_code, year=b.year, amount=b.amount, source=_source(b.source)
+            region_code=b.region_code,
+            year=b.year,
+            amount=b.amount,
+            source=_source(b.source),
+            last_changed=b.last_changed,
         )
 
 

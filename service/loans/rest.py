@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from service.kit.rest import (
     PageParams,
     Region,
     Year,
+    fresh,
     idempotent_write,
 )
 from service.loans import service
@@ -27,6 +28,7 @@ router = APIRouter(tags=["loans"], responses=PROBLEM_RESPONSES)
 
 @router.get("/loans", summary="Special loans per region and year, with their lender rows")
 async def list_loans(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -34,11 +36,12 @@ async def list_loans(
     year: Year = None,
 ) -> PageOut[RegionLoans]:
     flt = LoanFilter(year=year)
-    return PageOut.of(await service.loans(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.loans(db, region, flt, page, descendants=descendants))
 
 
 @router.get("/bonds", summary="Special bonds issued per region and year")
 async def list_bonds(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -46,7 +49,7 @@ async def list_bonds(
     year: Year = None,
 ) -> PageOut[BondIssue]:
     flt = LoanFilter(year=year)
-    return PageOut.of(await service.bonds(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.bonds(db, region, flt, page, descendants=descendants))
 
 
 class AmountIn(BaseModel):

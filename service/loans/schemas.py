@@ -1,5 +1,6 @@
 """Special shantytown loans per lender, and special bonds (亿元)."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -26,6 +27,7 @@ class LoanFacility(BaseModel):
     disbursed_in_year: Decimal | None  # 当年发放
     disbursement_rate: Decimal | None  # disbursed_cumulative / credit_line, percent
     source: Source
+    last_changed: datetime
 
 
 class RegionLoans(BaseModel):
@@ -38,6 +40,7 @@ class RegionLoans(BaseModel):
     disbursed_in_year_total: Decimal | None
     disbursement_rate: Decimal | None
     facilities: list[LoanFacility]
+    last_changed: datetime  # the latest of its facilities'
 
 
 class BondIssue(BaseModel):
@@ -45,3 +48,4 @@ class BondIssue(BaseModel):
     year: int
     amount: Decimal
     source: Source
+    last_changed: datetime

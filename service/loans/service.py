@@ -98,6 +98,7 @@ def summary(code: str, year: int, facilities: list[LoanFacility]) -> RegionLoans
         disbursed_in_year_total=total(*(f.disbursed_in_year for f in facilities)),
         disbursement_rate=percent(disbursed, credit),
         facilities=facilities,
+        last_changed=max(f.last_changed for f in facilities),
     )
 
 
@@ -119,12 +120,17 @@ def _facility(row: asyncpg.Record) -> LoanFacility:
         disbursed_in_year=row["disbursed_in_year"],
         disbursement_rate=percent(row["disbursed_cumulative"], row["credit_line"]),
         source=_source(row),
+        last_changed=row["updated_at"],
     )
 
 
 def _bond(row: asyncpg.Record) -> BondIssue:
     return BondIssue(
-        region_code=row["region_code"], year=row["year"], amount=row["amount"], source=_source(row)
+        region_code=row["region_code"],
+        year=row["year"],
+        amount=row["amount"],
+        source=_source(row),
+        last_changed=row["updated_at"],
     )
 
 

@@ -9,7 +9,7 @@ from service.kit.db import Session
 _FACILITY = """
     l.region_code, l.year, l.credit_line, l.disbursed_cumulative, l.disbursed_in_year,
     n.code as lender_code, n.name_zh as lender_zh, n.short_zh as lender_short_zh,
-    d.number as document_number, l.annex, l.source_line
+    d.number as document_number, l.annex, l.source_line, l.updated_at
 """
 
 # Pages count (region, year) groups, so a region's lenders are never split across pages.
@@ -64,7 +64,8 @@ async def loans_of(db: Session, codes: list[str], year: int | None) -> list[asyn
 
 
 _BOND = """
-    b.region_code, b.year, b.amount, d.number as document_number, b.annex, b.source_line
+    b.region_code, b.year, b.amount, d.number as document_number, b.annex, b.source_line,
+    b.updated_at
 """
 
 

@@ -1,7 +1,7 @@
 """GraphQL door to rectification."""
 
 import datetime as dt
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -68,6 +68,7 @@ class TallyType:
         description="rectified / found in percent (4 places), derived, never stored"
     )
     source: SourceType
+    last_changed: datetime = strawberry.field(description="When the tally last changed")
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -87,6 +88,7 @@ class TallyType:
             source=SourceType(
                 document_number=t.source.document_number, annex=t.source.annex, line=t.source.line
             ),
+            last_changed=t.last_changed,
         )
 
 
@@ -101,6 +103,9 @@ class TallySummaryType:
     rectified: int
     in_progress: int | None
     rate: Decimal | None = strawberry.field(description="rectified / found in percent, derived")
+    last_changed: datetime = strawberry.field(
+        description="When the latest of its tallies last changed"
+    )
 
     @strawberry.field
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -116,6 +121,7 @@ class TallySummaryType:
             rectified=s.rectified,
             in_progress=s.in_progress,
             rate=s.rate,
+            last_changed=s.last_changed,
         )
 
 

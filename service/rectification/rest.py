@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from service.kit.rest import (
     PageOut,
     PageParams,
     Region,
+    fresh,
     idempotent_write,
 )
 from service.rectification import service
@@ -36,6 +37,7 @@ router = APIRouter(tags=["rectification"], responses=PROBLEM_RESPONSES)
 
 @router.get("/rectification", summary="Rectification tallies of a region or its subtree")
 async def list_tallies(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -44,7 +46,7 @@ async def list_tallies(
     item: TallyItem | None = None,
 ) -> PageOut[Tally]:
     flt = TallyFilter(campaign=campaign, item=item)
-    return PageOut.of(await service.tallies(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.tallies(db, region, flt, page, descendants=descendants))
 
 
 @router.get(
@@ -57,6 +59,7 @@ async def list_campaigns(db: ReadDb) -> list[Campaign]:
 
 @router.get("/rectification/summary", summary="Per region and item: counts summed over campaigns")
 async def list_summaries(
+    response: Response,
     db: ReadDb,
     page: PageParams,
     region: Region,
@@ -65,7 +68,7 @@ async def list_summaries(
     kind: CampaignKind | None = None,
 ) -> PageOut[TallySummary]:
     flt = SummaryFilter(item=item, kind=kind)
-    return PageOut.of(await service.summaries(db, region, flt, page, descendants=descendants))
+    return fresh(response, await service.summaries(db, region, flt, page, descendants=descendants))
 
 
 class RectificationIn(BaseModel):

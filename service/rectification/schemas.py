@@ -1,6 +1,6 @@
 """Rectification of audit findings and of special campaigns, tallied per region."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -59,6 +59,7 @@ class Tally(BaseModel):
     as_of: date
     rate: Decimal | None  # rectified / found, percent; derived, never stored
     source: Source
+    last_changed: datetime
 
 
 class TallySummary(BaseModel):
@@ -71,6 +72,7 @@ class TallySummary(BaseModel):
     rectified: int
     in_progress: int | None
     rate: Decimal | None
+    last_changed: datetime  # the latest of its tallies'
 
 
 class RectificationRecord(BaseModel):

@@ -110,6 +110,7 @@ def _tally(row: asyncpg.Record) -> Tally:
         source=Source(
             document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
         ),
+        last_changed=row["updated_at"],
     )
 
 
@@ -122,6 +123,7 @@ def _summary(row: asyncpg.Record) -> TallySummary:
         rectified=row["rectified"],
         in_progress=row["in_progress"],
         rate=_rate(row["rectified"], row["found"]),
+        last_changed=row["updated_at"],
     )
 
 

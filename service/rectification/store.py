@@ -10,7 +10,7 @@ from service.rectification.schemas import Campaign, SummaryFilter, TallyFilter
 _TALLY = """
     t.region_code, t.item, t.found, t.rectified, t.in_progress, t.as_of,
     c.code as campaign_code, c.name_zh as campaign_zh, c.kind as campaign_kind,
-    c.year as campaign_year, d.number as document_number, t.annex, t.source_line
+    c.year as campaign_year, d.number as document_number, t.annex, t.source_line, t.updated_at
 """
 _TALLY_FROM = """
     from rectification_tallies t
@@ -63,7 +63,7 @@ _SUMMARY = """
     select t.region_code, t.item,
            array_agg(t.campaign_code order by c.year, c.code) as campaigns,
            sum(t.found)::int as found, sum(t.rectified)::int as rectified,
-           sum(t.in_progress)::int as in_progress
+           sum(t.in_progress)::int as in_progress, max(t.updated_at) as updated_at
     from rectification_tallies t join rectification_campaigns c on c.code = t.campaign_code
     where t.region_code = any($1::text[])
       and ($2::text is null or t.item = $2)

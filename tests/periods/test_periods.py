@@ -105,3 +105,23 @@ async def test_graphql_moves_and_reads_periods(wclient: httpx.AsyncClient) -> No
         "status": "SUBMITTED",
         "history": [{"reason": "报送"}],
     }
+
+
+async def test_readers_can_ask_for_certified_figures_only(wclient: httpx.AsyncClient) -> None:
+    await report(wclient, "900")
+
+    async def figure(certified: bool) -> dict[str, Any]:
+        params = {"region": "360121", "indicator": RENTAL, "certified": str(certified).lower()}
+        (item,) = (await wclient.get("/api/v1/figures", params=params)).json()["items"]
+        return {"target": item["target"], "actual": item["actual"]}
+
+    assert await figure(certified=False) == {"target": "1500", "actual": "900"}
+    assert await figure(certified=True) == {"target": "1500", "actual": None}
+    await move(wclient, "SUBMIT", COUNTY)
+    assert await figure(certified=True) == {"target": "1500", "actual": None}
+    await move(wclient, "CERTIFY", CITY)
+    assert await figure(certified=True) == {"target": "1500", "actual": "900"}
+    query = """query($indicator: String) { region(code: "360121") {
+        figures(indicator: $indicator, certified: true) { items { actual } } } }"""
+    body = await gql(wclient, query, {"indicator": RENTAL})
+    assert body["data"]["region"]["figures"]["items"] == [{"actual": "900"}]
