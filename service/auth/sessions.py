@@ -34,7 +34,9 @@ async def _write_db(request: Request, principal: CurrentPrincipal) -> AsyncItera
         yield session
 
 
-WriteDb = Annotated[Session, Depends(_write_db)]
+# scope="function": the transaction commits (or rolls back) before the answer is sent,
+# so a caller who got its 200 reads its own write, and a failed commit is no 200.
+WriteDb = Annotated[Session, Depends(_write_db, scope="function")]
 
 
 async def _read_db(request: Request, principal: Reader) -> AsyncIterator[Session]:
