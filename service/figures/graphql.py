@@ -143,7 +143,10 @@ def figure_filter(
 async def _for_regions(
     db: Session, codes: list[str], query: tuple[FigureFilter, PageRequest]
 ) -> dict[str, Page[Figure]]:
-    return await service.for_regions(db, codes, *query)
+    flt, page = query
+    # once per distinct filter, not once per region: the indicator check is a query
+    await service.validate(db, flt)
+    return await service.for_regions(db, codes, flt, page)
 
 
 # one statement per distinct (filter, page) among the keys, whatever the number of regions
@@ -164,7 +167,6 @@ async def region_figures(
 ) -> FigurePage:
     """The region's figures, batched across regions (nested reads cost a fixed number of queries)."""
     flt = figure_filter(year, programme, indicator, kind, as_of, certified)
-    await service.validate(info.context.db, flt)
     loader = info.context.loader(LoaderKey.FIGURES, _figures_loader)
     found = await loader.load((root.code, (flt, page_request(limit, offset))))
     return FigurePage.from_page(found, FigureType.from_record)

@@ -92,16 +92,22 @@ def batched_loader(
     fetch: Callable[[Session, list[Id], G], Awaitable[Mapping[Id, V]]],
 ) -> Callable[[Session], DataLoader[tuple[Id, G], V]]:
     """A DataLoader maker for keys (id, group): one `fetch` per distinct group among the
-    keys, whatever the number of ids (regions, documents). `fetch` answers every id."""
+    keys, whatever the number of ids (regions, documents). `fetch` answers every id.
+
+    A domain error of one group (a filter it refuses) answers that group's keys only."""
 
     def make(db: Session) -> DataLoader[tuple[Id, G], V]:
-        async def load(keys: list[tuple[Id, G]]) -> list[V]:
+        async def load(keys: list[tuple[Id, G]]) -> list[V | ProblemError]:
             groups: dict[G, list[Id]] = {}
             for ident, group in keys:
                 groups.setdefault(group, []).append(ident)
-            found: dict[tuple[Id, G], V] = {}
+            found: dict[tuple[Id, G], V | ProblemError] = {}
             for group, ids in groups.items():
-                for ident, value in (await fetch(db, ids, group)).items():
+                try:
+                    fetched: Mapping[Id, V | ProblemError] = await fetch(db, ids, group)
+                except ProblemError as error:
+                    fetched = dict.fromkeys(ids, error)
+                for ident, value in fetched.items():
                     found[(ident, group)] = value
             return [found[k] for k in keys]
 

@@ -164,3 +164,35 @@ async def test_nested_query_costs_a_fixed_number_of_statements(
     rental = {f["indicator"]["code"]: f["target"] for f in counties["南昌县"]["figures"]["items"]}
     assert rental[RENTAL_START] == "1500"
     assert sum(len(c["children"]) for c in cities.values()) > 100
+
+
+NESTED_ONE_INDICATOR = """
+query Nested($code: String!, $indicator: String!) {
+  region(code: $code) {
+    children {
+      figures(year: 2024, indicator: $indicator) { total }
+      children { figures(year: 2024, indicator: $indicator) { total } }
+    }
+  }
+}
+"""
+
+
+async def test_an_indicator_filter_is_checked_once_per_batch_not_per_region(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    statements: list[str] = []
+    db.observers.append(statements.append)
+    try:
+        body = await gql(
+            client, NESTED_ONE_INDICATOR, {"code": "360000", "indicator": RENTAL_START}
+        )
+        unknown = await gql(
+            client, NESTED_ONE_INDICATOR, {"code": "360000", "indicator": "NO:SUCH"}
+        )
+    finally:
+        db.observers.remove(statements.append)
+    assert "errors" not in body, body
+    # per query: begin, region, cities, counties, 2 × (indicator check, figures), commit
+    assert len(statements) <= 2 * 9
+    assert {e["extensions"]["code"] for e in unknown["errors"]} == {"indicator-not-found"}
