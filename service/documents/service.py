@@ -23,11 +23,7 @@ async def documents(
 ) -> Page[Document]:
     codes: list[str] | None = None
     if region is not None:
-        codes = (
-            await regions.subtree_codes(db, region)
-            if descendants
-            else [(await regions.get(db, region)).code]
-        )
+        codes = await regions.codes(db, region, descendants)
     items, total = await store.page(db, codes, page.limit, page.offset)
     if total is None:
         total = await store.count(db, codes) if page.offset else 0

@@ -50,11 +50,7 @@ async def export(
         raise InvalidInput("programme", f"{dataset.value} are not kept per programme")
     codes: list[str] | None = None
     if flt.region is not None:
-        codes = (
-            await regions.subtree_codes(db, flt.region)
-            if flt.descendants
-            else [(await regions.get(db, flt.region)).code]
-        )
+        codes = await regions.codes(db, flt.region, flt.descendants)
     if dataset is Dataset.FIGURES:
         rows = _figure_rows(store.figures(db, codes, flt.year, flt.programme))
     elif dataset is Dataset.FUNDS:

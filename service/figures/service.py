@@ -45,11 +45,7 @@ async def validate(db: Session, flt: FigureFilter) -> None:
 async def for_region(
     db: Session, code: str, flt: FigureFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[Figure]:
-    codes = (
-        await regions.subtree_codes(db, code)
-        if descendants
-        else [(await regions.get(db, code)).code]
-    )
+    codes = await regions.codes(db, code, descendants)
     await validate(db, flt)
     rows = await store.page(db, codes, flt, page.limit, page.offset, per_region=False)
     items = assemble(rows.rows)

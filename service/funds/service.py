@@ -40,11 +40,7 @@ def validate(flt: FundFilter) -> None:
 async def for_region(
     db: Session, code: str, flt: FundFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[FundAccount]:
-    codes = (
-        await regions.subtree_codes(db, code)
-        if descendants
-        else [(await regions.get(db, code)).code]
-    )
+    codes = await regions.codes(db, code, descendants)
     validate(flt)
     rows = await store.page(db, codes, flt, page.limit, page.offset)
     if rows:

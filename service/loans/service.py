@@ -27,16 +27,10 @@ def validate(flt: LoanFilter) -> None:
         )
 
 
-async def _codes(db: Session, code: str, descendants: bool) -> list[str]:
-    if descendants:
-        return await regions.subtree_codes(db, code)
-    return [(await regions.get(db, code)).code]
-
-
 async def loans(
     db: Session, code: str, flt: LoanFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[RegionLoans]:
-    codes = await _codes(db, code, descendants)
+    codes = await regions.codes(db, code, descendants)
     validate(flt)
     rows = await store.loan_page(db, codes, flt.year, page.limit, page.offset)
     if rows:
@@ -59,7 +53,7 @@ async def loans_of(
 async def bonds(
     db: Session, code: str, flt: LoanFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[BondIssue]:
-    codes = await _codes(db, code, descendants)
+    codes = await regions.codes(db, code, descendants)
     validate(flt)
     rows = await store.bond_page(db, codes, flt.year, page.limit, page.offset)
     if rows:

@@ -39,16 +39,10 @@ async def validate(db: Session, flt: TallyFilter) -> None:
         raise InvalidInput("campaign", f"unknown campaign '{flt.campaign}'")
 
 
-async def _codes(db: Session, code: str, descendants: bool) -> list[str]:
-    if descendants:
-        return await regions.subtree_codes(db, code)
-    return [(await regions.get(db, code)).code]
-
-
 async def tallies(
     db: Session, code: str, flt: TallyFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[Tally]:
-    codes = await _codes(db, code, descendants)
+    codes = await regions.codes(db, code, descendants)
     await validate(db, flt)
     rows = await store.page(db, codes, flt, page.limit, page.offset)
     if rows:
@@ -70,7 +64,7 @@ async def tallies_of(db: Session, codes: list[str], flt: TallyFilter) -> dict[st
 async def summaries(
     db: Session, code: str, flt: SummaryFilter, page: PageRequest, *, descendants: bool = False
 ) -> Page[TallySummary]:
-    codes = await _codes(db, code, descendants)
+    codes = await regions.codes(db, code, descendants)
     rows = await store.summary_page(db, codes, flt, page.limit, page.offset)
     if rows:
         total = int(rows[0]["total"])

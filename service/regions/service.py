@@ -58,6 +58,13 @@ async def subtree_codes(db: Session, code: str) -> list[str]:
     return [r.code for r in await store.subtree(db, code, None)]
 
 
+async def codes(db: Session, code: str, descendants: bool) -> list[str]:
+    """The codes a list reads: the region's own, or its whole subtree's."""
+    if descendants:
+        return await subtree_codes(db, code)
+    return [(await get(db, code)).code]
+
+
 async def tree(db: Session, code: str | None = None) -> list[RegionTree]:
     """The whole tree under `code`, or under every province when no code is given."""
     tops = [await get(db, code)] if code else await store.roots(db)
