@@ -25,7 +25,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
-from service.kit.writes import check_reason
+from service.kit.writes import check_reason, decimal_places
 from service.periods import service as periods
 from service.regions import service as regions
 from service.regions import store as regions_store
@@ -137,8 +137,7 @@ def _check_value(field: str, value: Decimal, unit: Unit) -> None:
         raise InvalidInput(field, f"must be a number, got {value}")
     if value < 0:
         raise InvalidInput(field, f"must not be negative, got {value}")
-    places = -min(0, value.normalize().as_tuple().exponent)  # type: ignore[operator]
-    if places > UNIT_DECIMALS[unit]:
+    if decimal_places(value) > UNIT_DECIMALS[unit]:
         raise InvalidInput(
             field,
             f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
