@@ -223,7 +223,8 @@ async def write(
 
 
 async def written(db: Session, items: list[FigureWrite], year: int) -> list[Figure]:
-    """The figures a write touched, as they now stand."""
+    """The figures a write touched, as they now stand (a page per region, so a batch
+    over many regions cannot push some of them off a single page)."""
     wanted = {(i.region, i.indicator) for i in items}
     rows = await store.page(
         db,
@@ -231,7 +232,7 @@ async def written(db: Session, items: list[FigureWrite], year: int) -> list[Figu
         FigureFilter(year=year),
         MAX_BATCH,
         0,
-        per_region=False,
+        per_region=True,
     )
     return [f for f in assemble(rows.rows) if (f.region_code, f.indicator.code) in wanted]
 

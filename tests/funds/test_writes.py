@@ -221,3 +221,18 @@ async def test_graphql_records_a_movement_and_returns_typed_errors(
     done = await gql(wclient, MUTATION, {"amount": "5.20", "region": ZEZHOU})
     account = done["data"]["recordFundMovement"]["account"]
     assert (account["closingBalance"], account["expenditureRate"]) == ("0.00", "100.0000")
+
+
+async def test_the_database_refuses_an_auditor_writing_funds(wdb: Database) -> None:
+    """An auditor's token that also carries figures:report writes no funds, in RLS too."""
+    claims = {
+        "principal": "auditor",
+        "region": "140525",
+        "scopes": "figures:report audit:read",
+        "reason": "x",
+    }
+    async with wdb.write_session("anju_app", **claims) as s:
+        assert (
+            await s.execute("update fund_accounts set adjustment = 1 where region_code = '140525'")
+            == "UPDATE 0"
+        )

@@ -125,3 +125,18 @@ async def test_readers_can_ask_for_certified_figures_only(wclient: httpx.AsyncCl
         figures(indicator: $indicator, certified: true) { items { actual } } } }"""
     body = await gql(wclient, query, {"indicator": RENTAL})
     assert body["data"]["region"]["figures"]["items"] == [{"actual": "900"}]
+
+
+async def test_the_database_lets_a_region_only_submit_its_own_period(wdb: Database) -> None:
+    claims = {"principal": "rogue", "region": "360121", "scopes": "figures:report", "reason": "x"}
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        async with wdb.write_session("anju_app", **claims) as s:
+            await s.execute(
+                "insert into reporting_periods (region_code, year, status)"
+                " values ('360121', 2024, 'CERTIFIED')"
+            )
+    async with wdb.write_session("anju_app", **claims) as s:
+        await s.execute(
+            "insert into reporting_periods (region_code, year, status)"
+            " values ('360121', 2024, 'SUBMITTED')"
+        )
