@@ -20,6 +20,7 @@ from service.exports.schemas import (
 )
 from service.kit.errors import InvalidInput
 from service.kit.rest import PROBLEM_JSON, PROBLEM_RESPONSES, WRITE_RESPONSES, Problem
+from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["exports"], responses=PROBLEM_RESPONSES)
 
@@ -69,7 +70,7 @@ async def export_file(
         str | None, Query(description="Region code, e.g. 360100; none: every region")
     ] = None,
     descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
     programme: Annotated[
         Programme | None, Query(description="Figures and fund flows of one programme")
     ] = None,

@@ -17,17 +17,15 @@ from service.exports.schemas import (
     FileFormat,
     HeaderLanguage,
 )
-from service.figures import service as figures
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind
 from service.funds import service as funds
 from service.funds.schemas import SOURCE_NAMES_ZH, FlowDirection, FundFlow, FundSource
 from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput
+from service.kit.years import check_year
 from service.rectification.schemas import ITEM_NAMES_ZH, TallyItem
 from service.regions import service as regions
-
-YEARS = figures.YEARS
 
 
 @dataclass
@@ -42,10 +40,8 @@ async def export(
     db: Session, dataset: Dataset, flt: ExportFilter, language: HeaderLanguage, fmt: FileFormat
 ) -> Export:
     """Check the filter now (a bad one is a 422, not a broken download); rows come later."""
-    if flt.year is not None and flt.year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
-        )
+    if flt.year is not None:
+        check_year(flt.year)
     if flt.programme is not None and dataset in (Dataset.LOANS, Dataset.RECTIFICATION):
         raise InvalidInput("programme", f"{dataset.value} are not kept per programme")
     codes: list[str] | None = None

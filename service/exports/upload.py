@@ -27,9 +27,9 @@ from service.figures.schemas import KIND_NAMES_ZH, FigureKind, FigureWrite
 from service.kit.db import Session
 from service.kit.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from service.kit.writes import check_reason, decimal_places
+from service.kit.years import FIRST_YEAR, LAST_YEAR, YEARS
 from service.regions import store as regions_store
 
-YEARS = figures.YEARS
 # An upload is validated whole before anything is written, so it is held whole.
 MAX_ROWS = 100_000
 
@@ -136,7 +136,7 @@ def _parse(
         bad("indicator", "give an indicator code")
     year = _whole(formats.as_decimal(cell("year")))
     if year is None or year not in YEARS:
-        bad("year", f"must be a year between {YEARS.start} and {YEARS.stop - 1}")
+        bad("year", f"must be a year between {FIRST_YEAR} and {LAST_YEAR}")
     kind = KINDS.get(formats.as_text(cell("kind")).upper()) or KINDS.get(
         formats.as_text(cell("kind"))
     )

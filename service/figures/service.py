@@ -26,18 +26,15 @@ from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
 from service.kit.writes import check_reason, decimal_places
+from service.kit.years import check_year
 from service.periods import service as periods
 from service.regions import service as regions
 from service.regions import store as regions_store
 
-YEARS = range(1990, 2101)
-
 
 async def validate(db: Session, flt: FigureFilter) -> None:
-    if flt.year is not None and flt.year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
-        )
+    if flt.year is not None:
+        check_year(flt.year)
     if flt.indicator is not None:
         await catalogue.indicator(db, flt.indicator)
 
@@ -158,10 +155,7 @@ async def write(
     row-level security checks the access rules again in the database.
     """
     reason = check_reason(reason)
-    if year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {year}"
-        )
+    check_year(year)
     if not items:
         raise InvalidInput("items", "give at least one figure")
     if len(items) > MAX_BATCH:

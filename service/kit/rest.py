@@ -15,6 +15,7 @@ from service.kit.db import Session
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
 from service.kit.pagination import Page, PageRequest
+from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 T = TypeVar("T")
 PROBLEM_JSON = "application/problem+json"
@@ -32,7 +33,7 @@ PageParams = Annotated[PageRequest, Depends(_page_request)]
 # The query parameters of every list that reads a region or its subtree.
 Region = Annotated[str, Query(description="Region code, e.g. 140500")]
 Descendants = Annotated[bool, Query(description="Include the whole subtree")]
-Year = Annotated[int | None, Query(ge=1990, le=2100)]
+Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class PageOut(BaseModel, Generic[T]):

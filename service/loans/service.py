@@ -13,18 +13,15 @@ from service.kit.decimals import percent, total
 from service.kit.errors import InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
 from service.kit.writes import check_amount, check_reason
+from service.kit.years import check_year
 from service.loans import store
 from service.loans.schemas import BondIssue, Lender, LoanFacility, LoanFilter, RegionLoans
 from service.regions import service as regions
 
-YEARS = range(1990, 2101)
-
 
 def validate(flt: LoanFilter) -> None:
-    if flt.year is not None and flt.year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
-        )
+    if flt.year is not None:
+        check_year(flt.year)
 
 
 async def loans(

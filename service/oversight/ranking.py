@@ -10,6 +10,7 @@ from service.catalogue.schemas import Indicator
 from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput
+from service.kit.years import check_year
 from service.oversight import store
 from service.oversight.compare import plain
 from service.oversight.schemas import (
@@ -24,16 +25,12 @@ from service.oversight.schemas import (
 from service.regions import service as regions
 from service.regions.schemas import RegionLevel
 
-YEARS = range(1990, 2101)
 FULL = Decimal(100)
 _DEPTH = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
 
 
 async def _validate(db: Session, q: RankingQuery) -> Indicator:
-    if q.year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {q.year}"
-        )
+    check_year(q.year)
     parent = await regions.get(db, q.parent)
     if _DEPTH[q.level] <= _DEPTH[parent.level]:
         raise InvalidInput(

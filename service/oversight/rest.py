@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from service.auth.sessions import ReadDb
 from service.kit.rest import PROBLEM_RESPONSES
+from service.kit.years import FIRST_YEAR, LAST_YEAR
 from service.oversight import ranking, service
 from service.oversight.schemas import (
     ConsistencyFilter,
@@ -25,7 +26,7 @@ Level = Annotated[RegionLevel, Query(description="CITY or COUNTY, below the pare
 Indicator = Annotated[
     str, Query(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
 ]
-Year = Annotated[int, Query(ge=1990, le=2100)]
+Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 @router.get(
@@ -35,7 +36,7 @@ Year = Annotated[int, Query(ge=1990, le=2100)]
 async def consistency(
     db: ReadDb,
     region: Annotated[str | None, Query(description="A region code: its whole subtree")] = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
     document: Annotated[
         int | None, Query(description="A document id: findings involving its values")
     ] = None,

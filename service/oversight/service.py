@@ -25,7 +25,7 @@ from service.funds.schemas import (
 )
 from service.kit.db import Session
 from service.kit.decimals import round_to
-from service.kit.errors import InvalidInput
+from service.kit.years import check_year
 from service.loans import service as loans
 from service.loans.schemas import LoanFilter, RegionLoans
 from service.oversight import store
@@ -59,7 +59,6 @@ from service.rectification import service as rectification
 from service.rectification.schemas import Tally, TallyFilter
 from service.regions import service as regions
 
-YEARS = range(1990, 2101)
 RATE_PLACES = 4  # derived rates are shown to four places, like everywhere else
 
 
@@ -151,10 +150,8 @@ class Checker:
 
 
 def _validate(flt: ConsistencyFilter) -> None:
-    if flt.year is not None and flt.year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {flt.year}"
-        )
+    if flt.year is not None:
+        check_year(flt.year)
 
 
 async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:

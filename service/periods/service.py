@@ -3,14 +3,13 @@
 from service.auth import policy
 from service.auth.principal import Principal
 from service.kit.db import Session
-from service.kit.errors import Conflict, InvalidInput
+from service.kit.errors import Conflict
 from service.kit.writes import check_reason
+from service.kit.years import check_year
 from service.periods import store
 from service.periods.schemas import Period, PeriodChange, PeriodMove, PeriodStatus
 from service.regions import service as regions
 from service.regions import store as regions_store
-
-YEARS = range(1990, 2101)
 
 # move → (the statuses it may start from, the status it leads to)
 TRANSITIONS: dict[PeriodMove, tuple[frozenset[PeriodStatus], PeriodStatus]] = {
@@ -33,16 +32,9 @@ class PeriodLocked(Conflict):
     title = "The reporting period is certified"
 
 
-def _check_year(year: int) -> None:
-    if year not in YEARS:
-        raise InvalidInput(
-            "year", f"must be between {YEARS.start} and {YEARS.stop - 1}, got {year}"
-        )
-
-
 async def get(db: Session, region_code: str, year: int) -> Period:
     await regions.get(db, region_code)
-    _check_year(year)
+    check_year(year)
     row = await store.status(db, region_code, year)
     history = [
         PeriodChange.model_validate(dict(r)) for r in await store.history(db, region_code, year)
