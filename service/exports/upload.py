@@ -11,7 +11,7 @@ from service.auth import policy
 from service.auth.errors import MissingToken
 from service.auth.principal import Principal, Scope
 from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Unit
+from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
 from service.exports import formats, store
 from service.exports.schemas import (
     COLUMNS,
@@ -26,7 +26,7 @@ from service.figures import service as figures
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind, FigureWrite
 from service.kit.db import Session
 from service.kit.errors import Conflict, Forbidden, InvalidInput, ProblemError
-from service.kit.writes import check_reason, decimal_places
+from service.kit.writes import check_reason
 from service.kit.years import FIRST_YEAR, LAST_YEAR, YEARS
 from service.regions import store as regions_store
 
@@ -186,18 +186,6 @@ def _read(content: bytes, fmt: FileFormat) -> tuple[_Layout, list[UploadRow], li
     return layout, parsed, errors
 
 
-def _check_value(value: Decimal, unit: Unit) -> str | None:
-    """The figures service's value rules, as a message instead of a raise."""
-    if value < 0:
-        return f"must not be negative, got {formats.plain(value)}"
-    if decimal_places(value) > UNIT_DECIMALS[unit]:
-        return (
-            f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
-            f" got {formats.plain(value)}"
-        )
-    return None
-
-
 def _ensure_uploader(principal: Principal) -> None:
     if principal.is_anonymous:
         raise MissingToken()
@@ -249,7 +237,7 @@ async def figures_file(
                         f" ({indicator.unit.value}), not {row.unit}",
                     )
                 )
-            if (problem := _check_value(row.value, indicator.unit)) is not None:
+            if (problem := figures.value_problem(row.value, indicator.unit)) is not None:
                 errors.append(layout.error(row.row, "value", problem))
         if (first := seen.setdefault(_key(row), row.row)) != row.row:
             errors.append(layout.error(row.row, None, f"the same figure as row {first}"))

@@ -129,17 +129,25 @@ class RevisionConflict(Conflict):
     title = "The figure changed since it was read"
 
 
-def _check_value(field: str, value: Decimal, unit: Unit) -> None:
+def value_problem(value: Decimal, unit: Unit) -> str | None:
+    """What is wrong with a figure's value in `unit`, or None: the one statement of the
+    rules, raised by a write and collected per cell by an upload."""
+    shown = format(value, "f")  # positional: 1000, never 1E+3
     if not value.is_finite():
-        raise InvalidInput(field, f"must be a number, got {value}")
+        return f"must be a number, got {shown}"
     if value < 0:
-        raise InvalidInput(field, f"must not be negative, got {value}")
+        return f"must not be negative, got {shown}"
     if decimal_places(value) > UNIT_DECIMALS[unit]:
-        raise InvalidInput(
-            field,
+        return (
             f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
-            f" got {value}",
+            f" got {shown}"
         )
+    return None
+
+
+def _check_value(field: str, value: Decimal, unit: Unit) -> None:
+    if (problem := value_problem(value, unit)) is not None:
+        raise InvalidInput(field, problem)
 
 
 async def write(
