@@ -32,6 +32,7 @@ class LoaderKey(Enum):
 
     REGION = "region"
     CHILDREN = "children"
+    DESCENDANTS = "descendants"
     FIGURES = "figures"
     FUNDS = "funds"
     LOANS = "loans"

@@ -8,11 +8,11 @@ from strawberry.dataloader import DataLoader
 from service.figures.graphql import region_figures
 from service.funds.graphql import region_fund_accounts
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, described_enum, enum_value
+from service.kit.graphql import Context, LoaderKey, batched_loader, described_enum, enum_value
 from service.loans.graphql import region_bonds, region_loans
 from service.rectification.graphql import region_rectification, region_rectification_summary
 from service.regions import service, store
-from service.regions.schemas import KIND_NAMES_ZH, LEVEL_NAMES_ZH, Region, RegionLevel
+from service.regions.schemas import KIND_NAMES_ZH, LEVEL_NAMES_ZH, Region
 
 RegionLevelEnum: Any = described_enum(
     "RegionLevel", "行政层级", {k.value: zh for k, zh in LEVEL_NAMES_ZH.items()}
@@ -49,6 +49,16 @@ def _children_loader(db: Session) -> DataLoader[ChildrenKey, list["RegionType"]]
         return [children[k] for k in keys]
 
     return DataLoader(load_fn=load)
+
+
+async def _descendants_of(
+    db: Session, codes: list[str], level: str | None
+) -> dict[str, list["RegionType"]]:
+    found = await store.subtrees(db, codes, level)
+    return {code: [RegionType.from_record(r) for r in regions] for code, regions in found.items()}
+
+
+_descendants_loader = batched_loader(_descendants_of)
 
 
 @strawberry.type(name="Region", description="A province, city, county or statistical zone.")
@@ -88,11 +98,8 @@ class RegionType:
     async def descendants(
         self, info: strawberry.Info[Context, Any], level: RegionLevelEnum | None = None
     ) -> list["RegionType"]:
-        lvl = RegionLevel(level.value) if level is not None else None
-        return [
-            RegionType.from_record(r)
-            for r in await service.descendants(info.context.db, self.code, lvl)
-        ]
+        loader = info.context.loader(LoaderKey.DESCENDANTS, _descendants_loader)
+        return await loader.load((self.code, enum_value(level)))
 
     figures = strawberry.field(resolver=region_figures, description="Figures of this region.")
     fund_accounts = strawberry.field(

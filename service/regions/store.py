@@ -59,6 +59,25 @@ async def subtree(db: Session, root_code: str, level: str | None) -> list[Region
     return [_region(r) for r in rows]
 
 
+async def subtrees(db: Session, roots: list[str], level: str | None) -> dict[str, list[Region]]:
+    """Each root's strict descendants, parents before children, in one statement."""
+    rows = await db.fetch(
+        f"""with recursive t as (
+                select code as root, code, 0 as depth from regions where code = any($1::text[])
+                union all
+                select t.root, r.code, t.depth + 1 from regions r join t on r.parent_code = t.code)
+            select t.root, {_COLUMNS} from t join regions r on r.code = t.code
+            where t.depth > 0 and ($2::text is null or r.level = $2)
+            order by t.root, t.depth, r.parent_code, r.kind, r.code""",
+        roots,
+        level,
+    )
+    found: dict[str, list[Region]] = {root: [] for root in roots}
+    for row in rows:
+        found[row["root"]].append(_region({k: v for k, v in row.items() if k != "root"}))
+    return found
+
+
 async def roots(db: Session) -> list[Region]:
     rows = await db.fetch(
         f"select {_COLUMNS} from regions r where r.parent_code is null order by r.code"

@@ -1,7 +1,10 @@
 """Regions through both doors, on the seeded database."""
 
+from typing import Any
+
 import httpx
 
+from service.kit.db import Database
 from tests.graphql_client import gql
 
 JIANGXI_CITIES = {
@@ -75,6 +78,40 @@ async def test_descendants_and_level_filter(client: httpx.AsyncClient) -> None:
     assert names == {"城区", "沁水县", "阳城县", "陵川县", "泽州县", "高平市", "市本级"}
     body = await gql(client, '{ region(code: "360000") { descendants(level: CITY) { code } } }')
     assert {r["code"] for r in body["data"]["region"]["descendants"]} == set(JIANGXI_CITIES)
+
+
+NESTED_DESCENDANTS = """
+query Nested($code: String!) { region(code: $code) { children { code descendants { code } } } }
+"""
+
+
+async def _count_statements(
+    client: httpx.AsyncClient, db: Database, code: str
+) -> tuple[int, list[dict[str, Any]]]:
+    statements: list[str] = []
+    db.observers.append(statements.append)
+    try:
+        body = await gql(client, NESTED_DESCENDANTS, {"code": code})
+    finally:
+        db.observers.remove(statements.append)
+    assert "errors" not in body, body
+    children: list[dict[str, Any]] = body["data"]["region"]["children"]
+    return len(statements), children
+
+
+async def test_descendants_of_every_child_cost_a_fixed_number_of_statements(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    jiangxi_count, jiangxi = await _count_statements(client, db, "360000")
+    shanxi_count, shanxi = await _count_statements(client, db, "140000")
+    # begin, region, children, descendants of all children, commit
+    assert jiangxi_count == shanxi_count == 5
+    assert {c["code"] for c in jiangxi} == set(JIANGXI_CITIES)
+    for child in jiangxi + shanxi:
+        response = await client.get(f"/api/v1/regions/{child['code']}/descendants")
+        assert [d["code"] for d in child["descendants"]] == [r["code"] for r in response.json()]
+    nanchang = next(c for c in jiangxi if c["code"] == "360100")
+    assert "360121" in {d["code"] for d in nanchang["descendants"]}
 
 
 async def test_tree_nests_counties_under_cities(client: httpx.AsyncClient) -> None:
