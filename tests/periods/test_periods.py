@@ -64,6 +64,23 @@ async def test_moves_out_of_order_are_conflicts(wclient: httpx.AsyncClient) -> N
     assert "DRAFT" in refused.json()["detail"]
 
 
+async def test_a_retried_submit_with_the_same_key_gets_the_first_answer(
+    wclient: httpx.AsyncClient,
+) -> None:
+    headers = {**COUNTY, "Idempotency-Key": "360121-2024-submit"}
+    first = await wclient.post(f"{PERIOD}/SUBMIT", json={"reason": "SUBMIT 2024"}, headers=headers)
+    again = await wclient.post(f"{PERIOD}/SUBMIT", json={"reason": "SUBMIT 2024"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert again.json()["status"] == "SUBMITTED"
+    assert len(again.json()["history"]) == 1
+    unkeyed = await move(wclient, "SUBMIT", COUNTY)  # without the key it is a second move
+    assert unkeyed.status_code == 409
+    assert unkeyed.json()["code"] == "period-conflict"
+
+
 async def test_the_database_keeps_a_certified_period_locked(
     wclient: httpx.AsyncClient, wdb: Database
 ) -> None:
