@@ -19,10 +19,8 @@ from service.kit.db import Session
 from service.kit.graphql import Context, ProblemUnion, described_enum, enum_value, guarded_write
 
 ProgrammeEnum: Any = described_enum("Programme", "保障类型 (housing programme)", PROGRAMME_NAMES_ZH)
-PhaseEnum: Any = described_enum(
-    "Phase", "阶段 (what is counted)", {p.value: zh for p, zh in PHASE_NAMES_ZH.items()}
-)
-UnitEnum: Any = described_enum("Unit", "计量单位", {u.value: zh for u, zh in UNIT_NAMES_ZH.items()})
+PhaseEnum: Any = described_enum("Phase", "阶段 (what is counted)", PHASE_NAMES_ZH)
+UnitEnum: Any = described_enum("Unit", "计量单位", UNIT_NAMES_ZH)
 
 
 @strawberry.type(name="Indicator", description="A programme × phase × unit × optional breakdown.")

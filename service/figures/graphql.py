@@ -35,9 +35,7 @@ from service.kit.graphql import (
 from service.kit.pagination import Page, PageRequest
 from service.regions.ref import RegionRef, region_of
 
-FigureKindEnum: Any = described_enum(
-    "FigureKind", "目标或完成", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
-)
+FigureKindEnum: Any = described_enum("FigureKind", "目标或完成", KIND_NAMES_ZH)
 
 
 @strawberry.type(name="Source", description="Where a value came from.")

@@ -34,12 +34,8 @@ from service.kit.graphql import (
 )
 from service.regions.ref import RegionRef, region_of
 
-FundSourceEnum: Any = described_enum(
-    "FundSource", "资金来源", {k.value: zh for k, zh in SOURCE_NAMES_ZH.items()}
-)
-FlowDirectionEnum: Any = described_enum(
-    "FlowDirection", "收支方向", {k.value: zh for k, zh in DIRECTION_NAMES_ZH.items()}
-)
+FundSourceEnum: Any = described_enum("FundSource", "资金来源", SOURCE_NAMES_ZH)
+FlowDirectionEnum: Any = described_enum("FlowDirection", "收支方向", DIRECTION_NAMES_ZH)
 
 
 @strawberry.type(name="FundFlow", description="Income or expenditure of one category (万元).")
@@ -161,7 +157,7 @@ class FundsQuery:
 MovementDirectionEnum: Any = described_enum(
     "FundMovementDirection",
     "资金变动：收入、支出或调整收回",
-    {k.value: zh for k, zh in MOVEMENT_NAMES_ZH.items()},
+    MOVEMENT_NAMES_ZH,
 )
 
 

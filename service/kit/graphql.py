@@ -19,6 +19,7 @@ from service.kit.pagination import Page, PageRequest
 if TYPE_CHECKING:
     from service.auth.principal import Principal
 
+Code = TypeVar("Code", bound=str)
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
@@ -117,9 +118,14 @@ def batched_loader(
     return make
 
 
-def described_enum(name: str, description: str, names_zh: dict[str, str]) -> Any:
-    """A GraphQL enum whose every value is described with its Chinese name."""
-    members = {code: strawberry.enum_value(code, description=zh) for code, zh in names_zh.items()}
+def described_enum(name: str, description: str, names_zh: Mapping[Code, str]) -> Any:
+    """A GraphQL enum whose every value is described with its Chinese name.
+
+    `names_zh` may be keyed by the domain's own str-enum members: their values are the codes.
+    """
+    members = {
+        str(code): strawberry.enum_value(str(code), description=zh) for code, zh in names_zh.items()
+    }
     enum: Any = Enum(name, members)  # type: ignore[misc]
     return strawberry.enum(enum, description=description)
 

@@ -27,12 +27,8 @@ from service.oversight.schemas import (
 from service.regions.graphql import RegionLevelEnum
 from service.regions.schemas import RegionLevel
 
-ConsistencyCheckEnum: Any = described_enum(
-    "ConsistencyCheck", "核对的内容", {k.value: zh for k, zh in CHECK_NAMES_ZH.items()}
-)
-FindingStatusEnum: Any = described_enum(
-    "FindingStatus", "核对结果", {k.value: zh for k, zh in STATUS_NAMES_ZH.items()}
-)
+ConsistencyCheckEnum: Any = described_enum("ConsistencyCheck", "核对的内容", CHECK_NAMES_ZH)
+FindingStatusEnum: Any = described_enum("FindingStatus", "核对结果", STATUS_NAMES_ZH)
 LaggardReasonKindEnum: Any = described_enum(
     "LaggardReasonKind",
     "滞后原因",

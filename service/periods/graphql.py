@@ -16,12 +16,8 @@ from service.periods.schemas import (
     PeriodMove,
 )
 
-PeriodStatusEnum: Any = described_enum(
-    "PeriodStatus", "填报期状态", {s.value: zh for s, zh in STATUS_NAMES_ZH.items()}
-)
-PeriodMoveEnum: Any = described_enum(
-    "PeriodMove", "填报期操作", {m.value: zh for m, zh in MOVE_NAMES_ZH.items()}
-)
+PeriodStatusEnum: Any = described_enum("PeriodStatus", "填报期状态", STATUS_NAMES_ZH)
+PeriodMoveEnum: Any = described_enum("PeriodMove", "填报期操作", MOVE_NAMES_ZH)
 
 
 @strawberry.type(name="PeriodChange")

@@ -35,12 +35,8 @@ from service.rectification.schemas import (
 )
 from service.regions.ref import RegionRef, region_of
 
-CampaignKindEnum: Any = described_enum(
-    "CampaignKind", "审计或专项行动", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
-)
-TallyItemEnum: Any = described_enum(
-    "TallyItem", "整改统计对象", {k.value: zh for k, zh in ITEM_NAMES_ZH.items()}
-)
+CampaignKindEnum: Any = described_enum("CampaignKind", "审计或专项行动", KIND_NAMES_ZH)
+TallyItemEnum: Any = described_enum("TallyItem", "整改统计对象", ITEM_NAMES_ZH)
 
 
 @strawberry.type(name="RectificationCampaign", description="An audit or a special campaign.")

@@ -14,12 +14,8 @@ from service.rectification.graphql import region_rectification, region_rectifica
 from service.regions import service, store
 from service.regions.schemas import KIND_NAMES_ZH, LEVEL_NAMES_ZH, Region
 
-RegionLevelEnum: Any = described_enum(
-    "RegionLevel", "行政层级", {k.value: zh for k, zh in LEVEL_NAMES_ZH.items()}
-)
-RegionKindEnum: Any = described_enum(
-    "RegionKind", "区划或统计片区", {k.value: zh for k, zh in KIND_NAMES_ZH.items()}
-)
+RegionLevelEnum: Any = described_enum("RegionLevel", "行政层级", LEVEL_NAMES_ZH)
+RegionKindEnum: Any = described_enum("RegionKind", "区划或统计片区", KIND_NAMES_ZH)
 
 
 def _region_loader(db: Session) -> DataLoader[str, "RegionType | None"]:
