@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     # Reads without a token, as an anonymous figures:read principal; writes still need one.
     # None: on for the embedded demo database, off when DATABASE_URL is set
     public_read: bool | None = None
+
+    # production: introspection and GraphiQL off, error details masked, the persisted-query
+    # allow-list enforceable. development: everything open for people trying the service.
+    environment: Literal["development", "production"] = "development"
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @field_validator("jwt_algorithms", mode="before")
     @classmethod

@@ -20,6 +20,10 @@ class ProblemError(Exception):
         self.field = field
         self.extra = extra
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (Retry-After, …)."""
+        return {}
+
     def problem(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": PROBLEM_BASE + self.code,
@@ -71,3 +75,38 @@ class PreconditionFailed(Conflict):
     status = 412
     code = "precondition-failed"
     title = "Precondition failed"
+
+
+class LimitExceeded(ProblemError):
+    """A request asks for more than one request may cost; names the limit and its value."""
+
+    status = 400
+    code = "limit-exceeded"
+    title = "Request exceeds a limit"
+
+    def __init__(self, limit: str, value: int | float, detail: str, *, status: int = 400) -> None:
+        super().__init__(detail, limit=limit, limit_value=value)
+        self.status = status  # type: ignore[misc]
+
+
+class _RetryLater(ProblemError):
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class TooManyRequests(_RetryLater):
+    status = 429
+    code = "rate-limited"
+    title = "Too many requests"
+
+
+class Unavailable(_RetryLater):
+    """The database is unreachable, busy past a timeout, or a lock was not granted in time."""
+
+    status = 503
+    code = "unavailable"
+    title = "Service unavailable"
