@@ -43,7 +43,7 @@ async def _context(request: Request, principal: CurrentPrincipal) -> AsyncIterat
         policy.require_scope(principal, Scope.FIGURES_READ)
     except ProblemError as error:
         refusal = error
-    async with database.session(readonly=True) as db:
+    async with database.lazy_session() as db:
         yield Context(
             db,
             database=database,
@@ -80,7 +80,10 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         finally:
             await owner.close()
         database = await Database.connect(
-            url, settings.read_database_url, max_size=settings.pool_max_size
+            url,
+            settings.read_database_url,
+            max_size=settings.pool_max_size,
+            timeouts=settings.timeouts(),
         )
         app.state.db = database
         try:

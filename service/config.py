@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.kit.db import Timeouts
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ANJU_", env_file=".env", extra="ignore")
@@ -33,6 +35,11 @@ class Settings(BaseSettings):
     # Load the shipped seed documents into an empty database at start-up.
     seed_on_start: bool = True
     pool_max_size: int = 10
+    # How long a request may wait on the database before a 503 with Retry-After.
+    statement_timeout_ms: int = Field(default=5_000, ge=1)
+    lock_timeout_ms: int = Field(default=2_000, ge=1)
+    pool_acquire_timeout_s: float = Field(default=2.0, gt=0)
+    connect_timeout_s: float = Field(default=2.0, gt=0)
     # Writes run as this role, which owns no table, so row-level security applies.
     write_role: str = Field(default="anju_app", pattern=r"^[a-z_][a-z0-9_]*$")
 
@@ -59,6 +66,14 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    def timeouts(self) -> Timeouts:
+        return Timeouts(
+            statement_ms=self.statement_timeout_ms,
+            lock_ms=self.lock_timeout_ms,
+            acquire_s=self.pool_acquire_timeout_s,
+            connect_s=self.connect_timeout_s,
+        )
 
     @field_validator("jwt_algorithms", mode="before")
     @classmethod

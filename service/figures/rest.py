@@ -22,7 +22,6 @@ from service.figures.schemas import (
     WriteResult,
 )
 from service.kit.db import Session
-from service.kit.errors import PreconditionFailed
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -111,9 +110,10 @@ async def _write(
     reason: str,
     items: list[FigureWrite],
     request_id: str | None,
+    if_match: str | None = None,
 ) -> JSONResponse:
     async def run() -> WriteResult:
-        figures = await service.write(db, principal, year, reason, items)
+        figures = await service.write(db, principal, year, reason, items, if_match=if_match)
         return WriteResult(figures=figures, request_id=request_id)
 
     # every figure write answers the same way: the request is what is written, whatever the path
@@ -181,7 +181,7 @@ async def get_figure(
 @router.put(
     "/regions/{code}/figures/{year}/{indicator}/{kind}",
     summary="Set one value; If-Match with the ETag read guards against lost updates",
-    response_model=Figure,
+    response_model=WriteResult,
     responses={
         **WRITE_RESPONSES,
         412: {"model": Problem, "description": "The figure changed since it was read"},
@@ -199,18 +199,11 @@ async def put_figure(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    if if_match is not None:
-        current = await service.find_one(db, code, year, indicator)
-        if current is None or service.etag(current) != if_match:
-            raise PreconditionFailed(
-                f"{indicator} of {code} in {year} changed since it was read (If-Match)",
-                field="If-Match",
-            )
     item = FigureWrite(
         region=code, indicator=indicator, kind=kind, value=body.value, unit=body.unit
     )
     response = await _write(
-        db, principal, idempotency_key, year, body.reason, [item], request_id(request)
+        db, principal, idempotency_key, year, body.reason, [item], request_id(request), if_match
     )
     written = await service.one(db, code, year, indicator)
     response.headers["ETag"] = service.etag(written)

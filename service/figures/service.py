@@ -23,7 +23,7 @@ from service.figures.schemas import (
 )
 from service.kit.db import Session
 from service.kit.decimals import percent
-from service.kit.errors import Conflict, InvalidInput, NotFound
+from service.kit.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from service.kit.pagination import Page, PageRequest
 from service.kit.writes import check_reason, decimal_places
 from service.kit.years import check_year
@@ -156,11 +156,15 @@ async def write(
     year: int,
     reason: str,
     items: list[FigureWrite],
+    *,
+    if_match: str | None = None,
 ) -> list[Figure]:
     """Write a batch of figure values, all or nothing, as `principal`.
 
     Checks (access, validation, lost updates) all run before the first row is written;
-    row-level security checks the access rules again in the database.
+    row-level security checks the access rules again in the database. Revisions and
+    `if_match` (REST's If-Match, for a single item) are compared after the figures are
+    locked, so of two writers who read the same revision exactly one wins.
     """
     reason = check_reason(reason)
     check_year(year)
@@ -218,10 +222,25 @@ async def write(
                 field=f"items[{n}].expected_revision",
                 current_revision=found,
             )
+    if if_match is not None:
+        await _check_if_match(db, items, year, if_match)
 
     await db.set_claims(reason=reason)
     await store.upsert(db, keys, [i.value for i in items], principal.subject)
     return await written(db, items, year)
+
+
+async def _check_if_match(db: Session, items: list[FigureWrite], year: int, tags: str) -> None:
+    """RFC 9110 If-Match against the figure as it stands now, under the write's lock:
+    `*` or a list of strong tags."""
+    (item,) = items
+    current = await find_one(db, item.region, year, item.indicator)
+    wanted = {t.strip() for t in tags.split(",")}
+    if current is None or ("*" not in wanted and etag(current) not in wanted):
+        raise PreconditionFailed(
+            f"{item.indicator} of {item.region} in {year} changed since it was read (If-Match)",
+            field="If-Match",
+        )
 
 
 async def written(db: Session, items: list[FigureWrite], year: int) -> list[Figure]:

@@ -118,7 +118,21 @@ WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind
 
 
 async def lock(db: Session, keys: list[WriteKey]) -> dict[WriteKey, int]:
-    """Current revisions of the figures about to be written, locked until commit."""
+    """Current revisions of the figures about to be written, locked until commit.
+
+    A row lock cannot guard a value that does not exist yet (two writers expecting
+    revision 0 would both insert), so each figure (region, year, indicator: every kind,
+    as its ETag covers them all) is first locked by a transaction-level advisory lock,
+    taken in one order to rule out deadlocks. Under read committed, the select after it
+    sees whatever the previous holder committed.
+    """
+    await db.execute(
+        """select pg_advisory_xact_lock(h)
+           from (select distinct hashtextextended(r || '/' || y || '/' || i, 2260) as h
+                 from unnest($1::text[], $2::int[], $3::int[]) as k (r, y, i)
+                 order by h) s""",
+        *_columns(keys, 3),
+    )
     rows = await db.fetch(
         """select f.region_code, f.year, f.indicator_id, f.kind, f.revision
            from figures f

@@ -2,13 +2,21 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import asyncpg
+
+from service.kit.errors import ProblemError, Unavailable
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -43,6 +51,90 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a request may wait on the database before it is answered 503: a locked
+    row or a busy pool must not hold every connection and hang unrelated requests."""
+
+    statement_ms: int = 5_000
+    lock_ms: int = 2_000
+    acquire_s: float = 2.0
+    connect_s: float = 2.0
+    # a transaction left open by a stuck client releases its locks after this
+    idle_in_transaction_ms: int = 30_000
+    retry_after_s: int = 1
+
+    def server_settings(self) -> dict[str, str]:
+        return {
+            "statement_timeout": str(self.statement_ms),
+            "lock_timeout": str(self.lock_ms),
+            "idle_in_transaction_session_timeout": str(self.idle_in_transaction_ms),
+        }
+
+
+# What a lost or refusing server looks like from asyncpg: the connection is gone, or
+# the server is starting, stopping or full.
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def as_problem(error: BaseException, timeouts: Timeouts | None = None) -> ProblemError | None:
+    """The 503 problem a database failure means for the caller, or None if it is no such
+    failure. Both doors use this one mapping."""
+    t = timeouts or Timeouts()
+    retry = t.retry_after_s
+    if isinstance(error, ProblemError):
+        return error
+    if isinstance(error, asyncpg.QueryCanceledError):
+        return Unavailable(
+            f"a database statement ran longer than the statement timeout ({t.statement_ms} ms)",
+            retry_after=retry,
+            limit="statement_timeout_ms",
+            limit_value=t.statement_ms,
+        )
+    if isinstance(error, asyncpg.LockNotAvailableError):
+        return Unavailable(
+            f"the data is being changed by another request; its lock was not granted within"
+            f" the lock timeout ({t.lock_ms} ms)",
+            retry_after=retry,
+            limit="lock_timeout_ms",
+            limit_value=t.lock_ms,
+        )
+    if isinstance(error, TimeoutError):
+        return Unavailable(
+            f"no database connection became free within the acquire timeout ({t.acquire_s} s)",
+            retry_after=retry,
+            limit="pool_acquire_timeout_s",
+            limit_value=t.acquire_s,
+        )
+    if isinstance(error, _UNREACHABLE) or (
+        isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
+    ):
+        return Unavailable("the database is unreachable", retry_after=retry)
+    return None
+
+
+@contextmanager
+def _translated(timeouts: Timeouts) -> Iterator[None]:
+    try:
+        yield
+    except ProblemError:
+        raise
+    except Exception as error:
+        problem = as_problem(error, timeouts)
+        if problem is None:
+            raise
+        log.warning("database unavailable: %s: %s", type(error).__name__, error)
+        raise problem from error
+
+
 class Session:
     """One connection in one transaction, shared by a request's resolvers.
 
@@ -50,29 +142,37 @@ class Session:
     dispatch concurrently, so statements are serialised here.
     """
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: "Connection | None") -> None:
+        self._conn = conn
         self._lock = asyncio.Lock()
+
+    @property
+    def conn(self) -> Connection:
+        assert self._conn is not None, "a lazy session has no connection before its first statement"
+        return self._conn
+
+    async def _connection(self) -> Connection:
+        return self.conn
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         async with self._lock:
-            return await self.conn.fetch(sql, *args)
+            return await (await self._connection()).fetch(sql, *args)
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
         async with self._lock:
-            return await self.conn.fetchrow(sql, *args)
+            return await (await self._connection()).fetchrow(sql, *args)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         async with self._lock:
-            return await self.conn.fetchval(sql, *args)
+            return await (await self._connection()).fetchval(sql, *args)
 
     async def execute(self, sql: str, *args: Any) -> str:
         async with self._lock:
-            return await self.conn.execute(sql, *args)
+            return await (await self._connection()).execute(sql, *args)
 
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
         async with self._lock:
-            await self.conn.executemany(sql, args)
+            await (await self._connection()).executemany(sql, args)
 
     async def set_claims(self, **claims: str | None) -> None:
         """Transaction-local settings read by row-level security and the history triggers."""
@@ -85,28 +185,62 @@ class Session:
         )
 
 
+class LazySession(Session):
+    """A session that takes its connection at its first statement: a GraphQL request
+    that only mutates never holds a read connection while it waits for a write one
+    (which, with every request doing so, would exhaust the pool)."""
+
+    def __init__(self, open_session: Callable[[], AbstractAsyncContextManager[Session]]) -> None:
+        super().__init__(None)
+        self._open = open_session
+        self._stack = AsyncExitStack()
+
+    async def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = (await self._stack.enter_async_context(self._open())).conn
+        return self._conn
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+
+
 class Database:
-    def __init__(self, write_pool: asyncpg.Pool, read_pool: asyncpg.Pool | None = None) -> None:
+    def __init__(
+        self,
+        write_pool: asyncpg.Pool,
+        read_pool: asyncpg.Pool | None = None,
+        timeouts: Timeouts | None = None,
+    ) -> None:
         self.write_pool = write_pool
         self.read_pool = read_pool or write_pool
+        self.timeouts = timeouts or Timeouts()
         # Tests count the statements a request sends (batching, not N+1).
         self.observers: list[StatementObserver] = []
 
     @classmethod
     async def connect(
-        cls, url: str, read_url: str | None = None, *, max_size: int = 10
+        cls,
+        url: str,
+        read_url: str | None = None,
+        *,
+        max_size: int = 10,
+        timeouts: Timeouts | None = None,
     ) -> "Database":
-        write_pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=max_size, init=_init_connection
-        )
-        read_pool = (
-            await asyncpg.create_pool(
-                read_url, min_size=1, max_size=max_size, init=_init_connection
+        timeouts = timeouts or Timeouts()
+
+        async def pool(dsn: str) -> asyncpg.Pool:
+            return await asyncpg.create_pool(
+                dsn,
+                min_size=1,
+                max_size=max_size,
+                init=_init_connection,
+                timeout=timeouts.connect_s,
+                server_settings=timeouts.server_settings(),
             )
-            if read_url
-            else None
-        )
-        return cls(write_pool, read_pool)
+
+        write_pool = await pool(url)
+        read_pool = await pool(read_url) if read_url else None
+        return cls(write_pool, read_pool, timeouts)
 
     async def close(self) -> None:
         await self.write_pool.close()
@@ -117,7 +251,22 @@ class Database:
     async def session(self, *, readonly: bool = True) -> AsyncIterator[Session]:
         """A transaction for one request: a consistent snapshot for reads."""
         pool = self.read_pool if readonly else self.write_pool
-        async with pool.acquire() as conn:
+        with _translated(self.timeouts):
+            async with self._snapshot(pool, readonly) as session:
+                yield session
+
+    @asynccontextmanager
+    async def lazy_session(self) -> AsyncIterator[LazySession]:
+        """A read snapshot opened only if a statement is sent."""
+        session = LazySession(self.session)
+        try:
+            yield session
+        finally:
+            await session.aclose()
+
+    @asynccontextmanager
+    async def _snapshot(self, pool: asyncpg.Pool, readonly: bool) -> AsyncIterator[Session]:
+        async with pool.acquire(timeout=self.timeouts.acquire_s) as conn:
             logger = self._observe if self.observers else None
             if logger:
                 conn.add_query_logger(logger)
@@ -135,7 +284,16 @@ class Database:
     async def write_session(self, role: str | None, **claims: str | None) -> AsyncIterator[Session]:
         """A read-write transaction acting as `role` (which owns no table, so row-level
         security applies) with the caller's claims set for the policies and triggers."""
-        async with self.write_pool.acquire() as conn, conn.transaction():
+        with _translated(self.timeouts):
+            async with self._write_transaction(role, **claims) as session:
+                yield session
+
+    @asynccontextmanager
+    async def _write_transaction(
+        self, role: str | None, **claims: str | None
+    ) -> AsyncIterator[Session]:
+        pool = self.write_pool
+        async with pool.acquire(timeout=self.timeouts.acquire_s) as conn, conn.transaction():
             if role:
                 await conn.execute(f'set local role "{role}"')
             session = Session(conn)

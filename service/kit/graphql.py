@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import BaseContext
 
-from service.kit.db import Database, Session
+from service.kit.db import Database, Session, Timeouts, as_problem
 from service.kit.errors import InvalidInput, ProblemError
 from service.kit.pagination import Page, PageRequest
 
@@ -172,13 +172,18 @@ class ProblemExtensions(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        result.errors = [_with_problem(e) for e in result.errors]
+        database = getattr(self.execution_context.context, "database", None)
+        timeouts = database.timeouts if isinstance(database, Database) else None
+        result.errors = [_with_problem(e, timeouts) for e in result.errors]
 
 
-def _with_problem(error: GraphQLError) -> GraphQLError:
+def _with_problem(error: GraphQLError, timeouts: Timeouts | None) -> GraphQLError:
     original = error.original_error
-    if isinstance(original, ProblemError):
-        error.extensions = {**(error.extensions or {}), **original.problem()}
+    problem = as_problem(original, timeouts) if original is not None else None
+    if problem is not None:
+        error.extensions = {**(error.extensions or {}), **problem.problem()}
+        if problem is not original:
+            error.message = problem.detail  # never a raw database message
     return error
 
 

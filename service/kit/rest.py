@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.kit.db import Session
+from service.kit.db import Session, as_problem
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
 from service.kit.pagination import Page, PageRequest
@@ -131,7 +131,25 @@ def install_problem_handlers(app: FastAPI) -> None:
             },
         )
 
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        # still logged by the server; the caller gets a problem, never a traceback
+        problem = as_problem(exc, getattr(getattr(request.app.state, "db", None), "timeouts", None))
+        if problem is not None:
+            return await domain_error(request, problem)
+        return _problem(
+            500,
+            {
+                "type": "https://anju.exchange/problems/internal",
+                "title": "Internal error",
+                "status": 500,
+                "detail": "the service failed to answer; the error was logged",
+                "code": "internal",
+                "instance": request.url.path,
+            },
+        )
+
     app.add_exception_handler(ProblemError, domain_error)
+    app.add_exception_handler(Exception, unexpected_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
 
