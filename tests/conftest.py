@@ -169,6 +169,13 @@ async def _copied_database(server_url: str, template: str) -> AsyncIterator[Data
 
 
 @pytest.fixture
+async def wurl(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """The URL of a fresh copy of the seeded database, for a test that connects its own way."""
+    async for url in _copy(server_url, template_name):
+        yield url
+
+
+@pytest.fixture
 async def wdb(server_url: str, template_name: str) -> AsyncIterator[Database]:
     """A fresh copy of the seeded database for one test that writes."""
     async for database in _copied_database(server_url, template_name):
