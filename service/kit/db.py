@@ -76,6 +76,9 @@ class Timeouts:
 # the server is starting, stopping or full.
 _UNREACHABLE: tuple[type[BaseException], ...] = (
     OSError,
+    # a connection cut off mid-statement is left in a state it cannot leave
+    asyncpg.InternalClientError,
+    asyncpg.InterfaceError,
     asyncpg.PostgresConnectionError,
     asyncpg.ConnectionDoesNotExistError,
     asyncpg.CannotConnectNowError,
@@ -114,11 +117,46 @@ def as_problem(error: BaseException, timeouts: Timeouts | None = None) -> Proble
             limit="pool_acquire_timeout_s",
             limit_value=t.acquire_s,
         )
-    if isinstance(error, _UNREACHABLE) or (
-        isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
-    ):
+    if _connection_lost(error):
         return Unavailable("the database is unreachable", retry_after=retry)
     return None
+
+
+def _connection_lost(error: BaseException) -> bool:
+    return isinstance(error, _UNREACHABLE)
+
+
+@asynccontextmanager
+async def _borrowed(pool: asyncpg.Pool, wait_s: float) -> AsyncIterator[Connection]:
+    """A pooled connection; one whose server went away is discarded, not reused."""
+    async with pool.acquire(timeout=wait_s) as conn:
+        try:
+            yield conn
+        except BaseException as error:
+            if _connection_lost(error):
+                _discard(conn)
+            raise
+
+
+def _discard(conn: Connection) -> None:
+    try:
+        if not conn.is_closed():
+            conn.terminate()
+    except asyncpg.InterfaceError:
+        pass  # the pool already let go of it with its server
+
+
+async def _end_snapshot(
+    transaction: "asyncpg.transaction.Transaction", conn: Connection, readonly: bool
+) -> None:
+    """Commit; a read-only snapshot whose answer is already out is done even if its
+    connection was lost meanwhile (nothing to commit, and no one left to tell)."""
+    try:
+        await transaction.commit()
+    except Exception as error:
+        if not (readonly and _connection_lost(error)):
+            raise
+        _discard(conn)
 
 
 @contextmanager
@@ -266,7 +304,7 @@ class Database:
 
     @asynccontextmanager
     async def _snapshot(self, pool: asyncpg.Pool, readonly: bool) -> AsyncIterator[Session]:
-        async with pool.acquire(timeout=self.timeouts.acquire_s) as conn:
+        async with _borrowed(pool, self.timeouts.acquire_s) as conn:
             logger = self._observe if self.observers else None
             if logger:
                 conn.add_query_logger(logger)
@@ -274,8 +312,15 @@ class Database:
                 isolation: Literal["repeatable_read", "read_committed"] = (
                     "repeatable_read" if readonly else "read_committed"
                 )
-                async with conn.transaction(isolation=isolation, readonly=readonly):
+                transaction = conn.transaction(isolation=isolation, readonly=readonly)
+                await transaction.start()
+                try:
                     yield Session(conn)
+                except BaseException as error:
+                    if not _connection_lost(error):
+                        await transaction.rollback()
+                    raise
+                await _end_snapshot(transaction, conn, readonly)
             finally:
                 if logger:
                     conn.remove_query_logger(logger)
@@ -293,7 +338,7 @@ class Database:
         self, role: str | None, **claims: str | None
     ) -> AsyncIterator[Session]:
         pool = self.write_pool
-        async with pool.acquire(timeout=self.timeouts.acquire_s) as conn, conn.transaction():
+        async with _borrowed(pool, self.timeouts.acquire_s) as conn, conn.transaction():
             if role:
                 await conn.execute(f'set local role "{role}"')
             session = Session(conn)
