@@ -2,15 +2,12 @@
 written through the figures service, or none."""
 
 import asyncio
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from service.auth import policy
 from service.auth.errors import MissingToken
 from service.auth.principal import Principal, Scope
-from service.catalogue import store as catalogue_store
 from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
 from service.exports import formats, store
 from service.exports.schemas import (
@@ -22,13 +19,13 @@ from service.exports.schemas import (
     UploadResult,
     UploadRow,
 )
+from service.figures import pipeline
 from service.figures import service as figures
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind, FigureWrite
 from service.kit.db import Session
-from service.kit.errors import Conflict, Forbidden, InvalidInput, ProblemError
+from service.kit.errors import Conflict, Forbidden, InvalidInput
 from service.kit.writes import check_reason
 from service.kit.years import FIRST_YEAR, LAST_YEAR, YEARS
-from service.regions import store as regions_store
 
 # An upload is validated whole before anything is written, so it is held whole.
 MAX_ROWS = 100_000
@@ -204,133 +201,76 @@ async def figures_file(
 
     A row equal to the stored value is left alone and needs no right to write (a
     county may re-upload its whole export, its targets included); every other row
-    goes through the figures service, so access rules, history and row-level
-    security are those of a single write.
+    goes through the figures pipeline, checked as one set per year, so access rules,
+    history and row-level security are those of a single write.
     """
     _ensure_uploader(principal)
     reason = check_reason(reason)
     # Parsing a large sheet is CPU work: keep it off the event loop.
     layout, rows, errors = await asyncio.to_thread(_read, content, fmt)
 
-    indicators = {
-        i.code: i
-        for i in await catalogue_store.indicators(db, codes=sorted({r.indicator for r in rows}))
-    }
-    region_codes = sorted({r.region for r in rows})
-    known = {r.code for r in await regions_store.by_codes(db, region_codes)}
-    seen: dict[store.CurrentKey, int] = {}
-    valid: list[UploadRow] = []
+    by_year: dict[int, list[UploadRow]] = defaultdict(list)
     for row in rows:
-        before = len(errors)
-        if row.region not in known:
-            errors.append(layout.error(row.row, "region_code", f"no region '{row.region}'"))
-        indicator = indicators.get(row.indicator)
-        if indicator is None:
-            errors.append(layout.error(row.row, "indicator", f"no indicator '{row.indicator}'"))
-        else:
-            if row.unit is not None and row.unit != indicator.unit.value:
-                errors.append(
-                    layout.error(
-                        row.row,
-                        "unit",
-                        f"{indicator.code} is counted in {UNIT_NAMES_ZH[indicator.unit]}"
-                        f" ({indicator.unit.value}), not {row.unit}",
-                    )
-                )
-            if (problem := figures.value_problem(row.value, indicator.unit)) is not None:
-                errors.append(layout.error(row.row, "value", problem))
-        if (first := seen.setdefault(_key(row), row.row)) != row.row:
-            errors.append(layout.error(row.row, None, f"the same figure as row {first}"))
-        if len(errors) == before:
-            valid.append(row)
+        by_year[row.year].append(row)
+    checked: list[pipeline.Checked] = []
+    stale: list[CellError] = []
+    for year, year_rows in sorted(by_year.items()):
+        await figures.ensure_planned(db, year)
+        items = [_item(r) for r in year_rows]
+        check = await pipeline.check(db, principal, year, items, unchanged_is_free=True)
+        for problem in check.problems:
+            column = _FIELD_COLUMNS.get(problem.field or "")
+            cell = layout.error(year_rows[problem.index].row, column, _message(problem, year_rows))
+            (stale if problem.error.status == 409 else errors).append(cell)
+        checked.append(check)
     if errors:
         raise BadRows(sorted(errors, key=lambda e: e.row))
-
-    current = await store.current_values(db, [_key(r) for r in valid])
-    changed = [r for r in valid if (c := current.get(_key(r))) is None or c[0] != r.value]
-    ancestors = await regions_store.ancestors(db, sorted({r.region for r in changed}))
-    for row in changed:
-        try:
-            policy.ensure_may_write_figure(
-                principal, row.region, row.kind.value, ancestors[row.region]
-            )
-        except ProblemError as refusal:
-            errors.append(layout.error(row.row, "region_code", f"refused: {refusal.detail}"))
-    if errors:
-        raise BadRows(errors)
-    revisions = {r.row: current[_key(r)][1] if _key(r) in current else 0 for r in changed}
-    stale = [
-        layout.error(
-            r.row,
-            "revision",
-            f"{r.indicator} {r.kind.value} of {r.region} in {r.year} is at revision"
-            f" {revisions[r.row]}, the file has {r.revision}",
-        )
-        for r in changed
-        if revisions[r.row] != r.revision
-    ]
     if stale:
-        raise StaleRows(stale)
-
-    by_year: dict[int, list[UploadRow]] = defaultdict(list)
-    for row in changed:
-        by_year[row.year].append(row)
-    for year, year_rows in sorted(by_year.items()):
-        for start in range(0, len(year_rows), figures.MAX_BATCH):
-            await _write(
-                db, principal, year, reason, year_rows[start : start + figures.MAX_BATCH], layout
-            )
+        raise StaleRows(sorted(stale, key=lambda e: e.row))
+    for check in checked:
+        await pipeline.apply(db, principal, reason, check)
+    written = sum(len(c.writes) for c in checked)
     return UploadResult(
         rows=len(rows),
-        written=len(changed),
-        unchanged=len(rows) - len(changed),
-        years=sorted(by_year),
+        written=written,
+        unchanged=len(rows) - written,
+        years=sorted(y for y, c in zip(sorted(by_year), checked, strict=True) if c.writes),
         request_id=None,
     )
 
 
-# The figures service names an item's field; the file names a column.
+# The pipeline names an item's field; the file names a column.
 _FIELD_COLUMNS = {
     "region": "region_code",
     "indicator": "indicator",
-    "kind": "kind",
-    "value": "value",
     "unit": "unit",
+    "value": "value",
     "expected_revision": "revision",
-    "year": "year",
 }
-_ITEM = re.compile(r"^items\[(\d+)\](?:\.(\w+))?$")
 
 
-async def _write(
-    db: Session,
-    principal: Principal,
-    year: int,
-    reason: str,
-    rows: list[UploadRow],
-    layout: _Layout,
-) -> None:
-    items = [
-        FigureWrite(
-            region=r.region,
-            indicator=r.indicator,
-            kind=r.kind,
-            value=r.value,
-            expected_revision=r.revision,
+def _item(row: UploadRow) -> FigureWrite:
+    return FigureWrite(
+        region=row.region,
+        indicator=row.indicator,
+        kind=row.kind,
+        value=row.value,
+        unit=Unit(row.unit) if row.unit else None,
+        expected_revision=row.revision,
+    )
+
+
+def _message(problem: pipeline.ItemProblem, rows: list[UploadRow]) -> str:
+    """The pipeline's words, said of a file's row."""
+    error, row = problem.error, rows[problem.index]
+    if problem.same_as is not None:
+        return f"the same figure as row {rows[problem.same_as].row}"
+    if isinstance(error, pipeline.RevisionConflict):
+        return (
+            f"{row.indicator} {row.kind.value} of {row.region} in {row.year} is at revision"
+            f" {error.extra['current_revision']}, the file has {row.revision}"
         )
-        for r in rows
-    ]
-    try:
-        await figures.write(db, principal, year, reason, items)
-    except ProblemError as error:
-        # What only the write itself can find (a certified period, a year with no
-        # plan, a revision moved since the lock) is reported against the file's row.
-        match = _ITEM.match(error.field or "")
-        row = rows[int(match.group(1))] if match else rows[0]
-        field = (match.group(2) if match else error.field) or ""
-        cell = layout.error(row.row, _FIELD_COLUMNS.get(field), error.detail)
-        if error.status == 409:
-            raise StaleRows([cell]) from error
-        if error.status == 422:
-            raise BadRows([cell]) from error
-        raise
+    if error.status == 403:
+        return f"refused: {error.detail}"
+    prefix = f"{error.field}: "
+    return error.detail.removeprefix(prefix)

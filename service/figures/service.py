@@ -2,16 +2,14 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
 import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import service as catalogue
-from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Indicator, Unit
-from service.figures import store
+from service.catalogue.schemas import Indicator, Unit
+from service.figures import pipeline, store
 from service.figures.schemas import (
     Figure,
     FigureFilter,
@@ -23,13 +21,11 @@ from service.figures.schemas import (
 )
 from service.kit.db import Session
 from service.kit.decimals import percent
-from service.kit.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from service.kit.errors import InvalidInput, NotFound, PreconditionFailed
 from service.kit.pagination import Page, PageRequest
-from service.kit.writes import check_reason, decimal_places
+from service.kit.writes import check_reason
 from service.kit.years import check_year
-from service.periods import service as periods
 from service.regions import service as regions
-from service.regions import store as regions_store
 
 
 async def validate(db: Session, flt: FigureFilter) -> None:
@@ -124,32 +120,6 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
 MAX_BATCH = 500
 
 
-class RevisionConflict(Conflict):
-    code = "revision-conflict"
-    title = "The figure changed since it was read"
-
-
-def value_problem(value: Decimal, unit: Unit) -> str | None:
-    """What is wrong with a figure's value in `unit`, or None: the one statement of the
-    rules, raised by a write and collected per cell by an upload."""
-    shown = format(value, "f")  # positional: 1000, never 1E+3
-    if not value.is_finite():
-        return f"must be a number, got {shown}"
-    if value < 0:
-        return f"must not be negative, got {shown}"
-    if decimal_places(value) > UNIT_DECIMALS[unit]:
-        return (
-            f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
-            f" got {shown}"
-        )
-    return None
-
-
-def _check_value(field: str, value: Decimal, unit: Unit) -> None:
-    if (problem := value_problem(value, unit)) is not None:
-        raise InvalidInput(field, problem)
-
-
 async def write(
     db: Session,
     principal: Principal,
@@ -159,12 +129,12 @@ async def write(
     *,
     if_match: str | None = None,
 ) -> list[Figure]:
-    """Write a batch of figure values, all or nothing, as `principal`.
-
-    Checks (access, validation, lost updates) all run before the first row is written;
-    row-level security checks the access rules again in the database. Revisions and
-    `if_match` (REST's If-Match, for a single item) are compared after the figures are
-    locked, so of two writers who read the same revision exactly one wins.
+    """Write a batch of figure values, all or nothing, as `principal`, through the one
+    pipeline: every item checked (access, validation, lost updates) before the first
+    row is written, the first problem reported with all of them listed. Row-level
+    security checks the access rules again in the database. Revisions and `if_match`
+    (REST's If-Match, for a single item) are compared after the figures are locked, so
+    of two writers who read the same revision exactly one wins.
     """
     reason = check_reason(reason)
     check_year(year)
@@ -174,60 +144,19 @@ async def write(
         raise InvalidInput("items", f"at most {MAX_BATCH} figures in one batch, got {len(items)}")
     for item in items:
         policy.require_scope(principal, policy.scope_for_figure(item.kind))
-
-    indicators = {
-        i.code: i for i in await catalogue_store.indicators(db, codes=[i.indicator for i in items])
-    }
-    region_codes = sorted({i.region for i in items})
-    known = {r.code for r in await regions_store.by_codes(db, region_codes)}
-    ancestors = await regions_store.ancestors(db, region_codes)
-
-    keys: list[store.WriteKey] = []
-    for n, item in enumerate(items):
-        field = f"items[{n}]"
-        if item.region not in known:
-            raise InvalidInput(f"{field}.region", f"no region with code '{item.region}'")
-        indicator = indicators.get(item.indicator)
-        if indicator is None:
-            raise InvalidInput(f"{field}.indicator", f"no indicator with code '{item.indicator}'")
-        policy.ensure_may_write_figure(principal, item.region, item.kind, ancestors[item.region])
-        if item.unit is not None and item.unit != indicator.unit:
-            raise InvalidInput(
-                f"{field}.unit",
-                f"{indicator.code} is counted in {UNIT_NAMES_ZH[indicator.unit]}"
-                f" ({indicator.unit.value}), not {item.unit.value}",
-            )
-        _check_value(f"{field}.value", item.value, indicator.unit)
-        key = (item.region, year, indicator.id, item.kind.value)
-        if key in keys:
-            raise InvalidInput(
-                field, f"{item.indicator} {item.kind.value} of {item.region} is given twice"
-            )
-        keys.append(key)
-
-    actual_items = [(n, i) for n, i in enumerate(items) if i.kind is FigureKind.ACTUAL]
-    await periods.ensure_open(
-        db, [(i.region, year) for _, i in actual_items], [f"items[{n}]" for n, _ in actual_items]
-    )
-    if not await store.year_is_planned(db, year):
-        raise InvalidInput("year", f"{year} is outside the plan: no targets were assigned for it")
-
-    current = await store.lock(db, keys)
-    for n, (item, key) in enumerate(zip(items, keys, strict=True)):
-        found = current.get(key, 0)
-        if item.expected_revision is not None and item.expected_revision != found:
-            raise RevisionConflict(
-                f"items[{n}]: expected revision {item.expected_revision} of {item.indicator}"
-                f" {item.kind.value} for {item.region}, found {found}",
-                field=f"items[{n}].expected_revision",
-                current_revision=found,
-            )
+    await ensure_planned(db, year)
+    checked = await pipeline.check(db, principal, year, items)
+    if (refusal := checked.refusal()) is not None:
+        raise refusal
     if if_match is not None:
         await _check_if_match(db, items, year, if_match)
-
-    await db.set_claims(reason=reason)
-    await store.upsert(db, keys, [i.value for i in items], principal.subject)
+    await pipeline.apply(db, principal, reason, checked)
     return await written(db, items, year)
+
+
+async def ensure_planned(db: Session, year: int) -> None:
+    if not await store.year_is_planned(db, year):
+        raise InvalidInput("year", f"{year} is outside the plan: no targets were assigned for it")
 
 
 async def _check_if_match(db: Session, items: list[FigureWrite], year: int, tags: str) -> None:

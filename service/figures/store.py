@@ -117,14 +117,16 @@ def _args(region_codes: list[str], flt: FigureFilter) -> tuple[Any, ...]:
 WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind
 
 
-async def lock(db: Session, keys: list[WriteKey]) -> dict[WriteKey, int]:
-    """Current revisions of the figures about to be written, locked until commit.
+async def lock(db: Session, keys: list[WriteKey]) -> dict[WriteKey, tuple[int, Any]]:
+    """Current revisions and values of the figures about to be written, locked until commit.
 
     A row lock cannot guard a value that does not exist yet (two writers expecting
     revision 0 would both insert), so each figure (region, year, indicator: every kind,
     as its ETag covers them all) is first locked by a transaction-level advisory lock,
     taken in one order to rule out deadlocks. Under read committed, the select after it
-    sees whatever the previous holder committed.
+    sees whatever the previous holder committed. (No row lock: under row-level security
+    `for update` would hide the rows the caller may not update, and an upload must
+    still see them to leave them alone.)
     """
     await db.execute(
         """select pg_advisory_xact_lock(h)
@@ -134,16 +136,16 @@ async def lock(db: Session, keys: list[WriteKey]) -> dict[WriteKey, int]:
         *_columns(keys, 3),
     )
     rows = await db.fetch(
-        """select f.region_code, f.year, f.indicator_id, f.kind, f.revision
+        """select f.region_code, f.year, f.indicator_id, f.kind, f.revision, f.value
            from figures f
            join unnest($1::text[], $2::int[], $3::int[], $4::text[])
                 as k (region_code, year, indicator_id, kind)
-                using (region_code, year, indicator_id, kind)
-           for update of f""",
+                using (region_code, year, indicator_id, kind)""",
         *_columns(keys, 4),
     )
     return {
-        (r["region_code"], r["year"], r["indicator_id"], r["kind"]): r["revision"] for r in rows
+        (r["region_code"], r["year"], r["indicator_id"], r["kind"]): (r["revision"], r["value"])
+        for r in rows
     }
 
 
