@@ -129,13 +129,21 @@ def _connection_lost(error: BaseException) -> bool:
 @asynccontextmanager
 async def _borrowed(pool: asyncpg.Pool, wait_s: float) -> AsyncIterator[Connection]:
     """A pooled connection; one whose server went away is discarded, not reused."""
-    async with pool.acquire(timeout=wait_s) as conn:
+    conn = await pool.acquire(timeout=wait_s)
+    try:
+        yield conn
+    except BaseException as error:
+        if _connection_lost(error):
+            _discard(conn)
+        raise
+    finally:
         try:
-            yield conn
-        except BaseException as error:
-            if _connection_lost(error):
-                _discard(conn)
-            raise
+            await pool.release(conn)
+        except Exception as error:
+            # released after its answer went out: a lost connection is the pool's to
+            # replace, not the caller's problem
+            if not _connection_lost(error):
+                raise
 
 
 def _discard(conn: Connection) -> None:
