@@ -38,6 +38,15 @@ def _address(scope: Scope) -> str | None:
         return None
 
 
+def route_template(scope: Scope) -> str:
+    """The template of the route that served the request (/api/v1/regions/{code}), never
+    the raw path. FastAPI keeps the full template of an included route (with the
+    include's prefix) in its own scope entry; the route's own path lacks that prefix."""
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(effective, "path_format", None) or getattr(scope.get("route"), "path", None)
+    return template if isinstance(template, str) and template else metrics.UNMATCHED
+
+
 class RequestObserver:
     def __init__(
         self, app: ASGIApp, *, recorder: AccessRecorder, metrics_recorder: metrics.Recorder
@@ -78,8 +87,7 @@ class RequestObserver:
 
     def _observe(self, scope: Scope, at: datetime, seconds: float, status: int, rid: str) -> None:
         state: dict[str, Any] = scope["state"]
-        route = scope.get("route")
-        template: str = getattr(route, "path", None) or metrics.UNMATCHED
+        template = route_template(scope)
         method: str = scope["method"]
         call: GraphQLCall | None = state.get(STATE_KEY)
         principal: Principal | None = state.get("principal")

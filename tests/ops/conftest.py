@@ -1,7 +1,7 @@
 """Apps whose operators' parts the tests reach: the access recorder, the ASGI lifespan."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -66,7 +66,7 @@ def recorder(app: FastAPI) -> AccessRecorder:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the app's ASGI lifespan as a server does: startup, then shutdown on exit."""
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[MutableMapping[str, Any]] = asyncio.Queue()
     task = asyncio.create_task(
         app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, outbox.put)
     )
