@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 from contextvars import ContextVar
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -55,10 +56,10 @@ def json_formatter() -> RedactingJsonFormatter:
     )
 
 
-def configure(level: str) -> None:
+def configure(level: str, stream: TextIO | None = None) -> None:
     """JSON lines on stderr for the service and the server (uvicorn) alike; the server's
     own access log is off, the service writes one line per request itself."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(json_formatter())
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()

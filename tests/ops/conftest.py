@@ -15,6 +15,7 @@ from service.app import create_app
 from service.auth.principal import Scope
 from service.kit.db import Database
 from tests.auth.tokens import bearer, token_for, use_test_keys
+from tests.conftest import _copy
 
 READER = bearer(token_for("360000", Scope.FIGURES_READ, subject="test-reader"))
 AUDITOR = bearer(token_for("360000", Scope.AUDIT_READ, subject="test-auditor"))
@@ -89,3 +90,10 @@ def metric(text: str, sample: str, **labels: str) -> float:
             if s.name == sample and all(s.labels.get(k) == v for k, v in labels.items()):
                 return float(s.value)
     return 0.0
+
+
+@pytest.fixture
+async def wurl(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """The URL of the test's own copy of the demo database (for apps that open their pool)."""
+    async for url in _copy(server_url, template_name):
+        yield url
