@@ -6,7 +6,7 @@ region code; datasets are the domains of the routes (REST) or of the types selec
 (GraphQL), which are the OpenAPI tags too: figures, funds, loans, …"""
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -14,14 +14,15 @@ from urllib.parse import parse_qsl
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLSchema,
+    InlineFragmentNode,
+    NamedTypeNode,
     OperationDefinitionNode,
-    TypeInfo,
-    TypeInfoVisitor,
-    Visitor,
+    SelectionSetNode,
     get_named_type,
     value_from_ast_untyped,
-    visit,
 )
 
 REGION_ARGUMENTS = frozenset({"region", "code", "root", "parent"})
@@ -83,42 +84,68 @@ def _domain(extensions: Mapping[str, Any] | None) -> str | None:
     return domain_of(origin.__module__) if origin is not None else None
 
 
-class _Collector(Visitor):
-    def __init__(
-        self, type_info: TypeInfo, roots: Iterable[Any], variables: Mapping[str, Any]
-    ) -> None:
-        super().__init__()
-        self.type_info = type_info
-        self.roots = set(roots)
-        self.variables = dict(variables)
-        self.touched = Touched()
-
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        parent = self.type_info.get_parent_type()
-        if parent in self.roots and node.name.value not in self.touched.root_fields:
-            self.touched.root_fields.append(node.name.value)
-        definition = self.type_info.get_field_def()
-        if definition is not None:
-            # the field's own domain (a mutation's), and that of what it returns
-            self.touched.add_data(_domain(definition.extensions))
-            self.touched.add_data(_domain(get_named_type(definition.type).extensions))
-        for argument in node.arguments or ():
-            if argument.name.value in REGION_ARGUMENTS:
-                self.touched.add_region(value_from_ast_untyped(argument.value, self.variables))
-
-
 def graphql_touched(
     schema: GraphQLSchema,
     document: DocumentNode,
-    operation: OperationDefinitionNode | None,
+    operation: OperationDefinitionNode,
     variables: Mapping[str, Any] | None,
 ) -> Touched:
-    """What a GraphQL operation named: root fields, the domains of the types it selects,
-    the region codes in its arguments (variables resolved). Fragments are followed."""
-    type_info = TypeInfo(schema)
-    roots = [t for t in (schema.query_type, schema.mutation_type) if t is not None]
-    collector = _Collector(type_info, roots, variables or {})
-    fragments = [d for d in document.definitions if not isinstance(d, OperationDefinitionNode)]
-    for node in [operation, *fragments] if operation is not None else document.definitions:
-        visit(node, TypeInfoVisitor(type_info, collector))
-    return collector.touched
+    """What a GraphQL operation named: root fields, the domains of the fields and types it
+    selects, the region codes in its arguments (variables resolved).
+
+    An explicit stack, not recursion (however deep the document), and each fragment is
+    walked once per kind of place (root or not), so that a document spreading fragments
+    within fragments costs its size, not the size of its expansion."""
+    touched = Touched()
+    values = dict(variables or {})
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    root = schema.get_root_type(operation.operation)
+    walked: set[tuple[str, bool]] = set()
+    stack: list[tuple[SelectionSetNode, Any, bool]] = [(operation.selection_set, root, True)]
+    while stack:
+        selections, parent, at_root = stack.pop()
+        for node in selections.selections:
+            if isinstance(node, FieldNode):
+                _field(touched, node, parent, at_root, values, stack)
+                continue
+            if isinstance(node, FragmentSpreadNode):
+                fragment = fragments.get(node.name.value)
+                if fragment is None or (node.name.value, at_root) in walked:
+                    continue
+                walked.add((node.name.value, at_root))
+                condition: NamedTypeNode | None = fragment.type_condition
+                inner = fragment.selection_set
+            elif isinstance(node, InlineFragmentNode):
+                condition, inner = node.type_condition, node.selection_set
+            else:
+                continue
+            typed = schema.get_type(condition.name.value) if condition else parent
+            stack.append((inner, typed, at_root))
+    return touched
+
+
+def _field(
+    touched: Touched,
+    node: FieldNode,
+    parent: Any,
+    at_root: bool,
+    values: dict[str, Any],
+    stack: list[tuple[SelectionSetNode, Any, bool]],
+) -> None:
+    name = node.name.value
+    if at_root and name not in touched.root_fields:
+        touched.root_fields.append(name)
+    for argument in node.arguments or ():
+        if argument.name.value in REGION_ARGUMENTS:
+            touched.add_region(value_from_ast_untyped(argument.value, values))
+    definition = getattr(parent, "fields", {}).get(name)
+    if definition is None:
+        return
+    named = get_named_type(definition.type)
+    # the field's own domain (a mutation's), and that of what it returns
+    touched.add_data(_domain(definition.extensions))
+    touched.add_data(_domain(named.extensions))
+    if node.selection_set is not None:
+        stack.append((node.selection_set, named, False))
