@@ -29,13 +29,12 @@ def serve(args: argparse.Namespace) -> None:
     from service.ops import logs
 
     settings = get_settings()
-    logs.configure(settings.log_level)
     uvicorn.run(
         create_app(),
         host=args.host or settings.host,
         port=args.port or settings.port,
-        # JSON lines from logs.configure; the service writes its own access lines
-        log_config=None,
+        # JSON lines; the service writes its own access lines
+        log_config=logs.dict_config(settings.log_level),
         access_log=False,
     )
 

@@ -5,11 +5,12 @@ query string or a header), and every line is scrubbed of bearer tokens, JWTs and
 passwords of connection URLs before it is written, whatever a library put in it."""
 
 import logging
+import logging.config
 import re
-import sys
 from contextvars import ContextVar
-from typing import TextIO
+from typing import Any, TextIO
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 # Set by the request observer for the time a request is served.
@@ -53,20 +54,36 @@ def json_formatter() -> RedactingJsonFormatter:
         rename_fields={"levelname": "level", "name": "logger"},
         timestamp="time",
         json_ensure_ascii=False,
+        # uvicorn's copy of a message with terminal colours
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
     )
 
 
+def dict_config(level: str, stream: Any = "ext://sys.stderr") -> dict[str, Any]:
+    """JSON lines for the service and the server (uvicorn) alike, as a `logging.config`
+    dictionary (uvicorn's `log_config`: every worker process applies it). The server's
+    own access log is off: the service writes one line per request itself."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "service.ops.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "service.ops.logs.json_formatter"}},
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "stream": stream,
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"level": level, "handlers": ["json"]},
+        "loggers": {
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
+
+
 def configure(level: str, stream: TextIO | None = None) -> None:
-    """JSON lines on stderr for the service and the server (uvicorn) alike; the server's
-    own access log is off, the service writes one line per request itself."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(json_formatter())
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        server_logger = logging.getLogger(name)
-        server_logger.handlers.clear()
-        server_logger.propagate = True
-    logging.getLogger("uvicorn.access").disabled = True
+    logging.config.dictConfig(dict_config(level, stream or "ext://sys.stderr"))

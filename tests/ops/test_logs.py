@@ -33,7 +33,6 @@ def log_lines() -> Iterator[io.StringIO]:
     finally:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
-        logging.getLogger("uvicorn.access").disabled = False
 
 
 def parsed(out: io.StringIO) -> list[dict[str, Any]]:
