@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import asyncpg
 from prometheus_client import Counter
 
 from service.accesslog import store
@@ -20,6 +21,13 @@ DROPPED = Counter(
     "Access records dropped because the database stayed unreachable past the buffer bound",
 )
 WRITTEN = Counter("anju_access_log_written_total", "Access records written to the database")
+
+
+def _bad_rows(error: Exception) -> bool:
+    """A data or integrity error (SQLSTATE classes 22, 23) is the rows' own fault;
+    anything else (the connection, the server stopping, …) may pass."""
+    state = getattr(error, "sqlstate", None) or ""
+    return isinstance(error, asyncpg.PostgresError) and state[:2] in ("22", "23")
 
 
 class AccessRecorder:
@@ -62,8 +70,15 @@ class AccessRecorder:
                 async with database.write_session(self._role) as session:
                     await store.append(session.conn, rows)
             except Exception as error:  # the loop must outlive any database failure
-                self._keep(rows)
-                log.warning("access log: %d records wait, the write failed: %s", len(rows), error)
+                if _bad_rows(error):
+                    # retrying would fail forever and hold back every later record
+                    DROPPED.inc(len(rows))
+                    log.error("access log: %d records dropped: %s", len(rows), error)
+                else:
+                    self._keep(rows)
+                    log.warning(
+                        "access log: %d records wait, the write failed: %s", len(rows), error
+                    )
                 return 0
             WRITTEN.inc(len(rows))
             return len(rows)

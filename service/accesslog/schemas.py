@@ -30,6 +30,11 @@ COLUMNS = (
 )
 
 
+def _text(value: str | None) -> str | None:
+    """A token's claims are the issuer's text: PostgreSQL text holds no NUL."""
+    return value.replace("\x00", "\ufffd") if value is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class AccessRecord:
     """One request, as kept in memory until the next batch is written."""
@@ -50,8 +55,8 @@ class AccessRecord:
     def as_row(self) -> tuple[Any, ...]:
         return (
             self.at,
-            self.principal,
-            self.acting_region,
+            _text(self.principal),
+            _text(self.acting_region),
             self.address,
             self.door.value,
             self.operation,

@@ -34,10 +34,13 @@ class NoteGraphQLCall(SchemaExtension):
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
         if document is None or operation is None:
-            call = GraphQLCall("invalid", context.operation_name, Touched())
+            # the name the client sent matched nothing: it is not repeated anywhere
+            call = GraphQLCall("invalid", None, Touched())
         else:
             touched = graphql_touched(
                 context.schema._schema, document, operation, context.variables
             )
-            call = GraphQLCall(operation.operation.value, context.operation_name, touched)
+            # the parsed name, a GraphQL name: safe as a metric label and in a record
+            name = operation.name.value if operation.name else None
+            call = GraphQLCall(operation.operation.value, name, touched)
         setattr(request.state, STATE_KEY, call)

@@ -14,6 +14,7 @@ def install_ops(app: FastAPI, settings: Settings) -> None:
     traces when configured. Call it after the other middleware, so that the observer
     is the outermost and sees every answer (a 429 of a rate limiter too)."""
     app.state.metrics = metrics.Recorder(settings.metrics_max_graphql_operations)
+    app.state.readiness_timeout_seconds = settings.readiness_timeout_seconds
     app.state.access_log = AccessRecorder(
         lambda: getattr(app.state, "db", None),
         role=settings.write_role,

@@ -5,7 +5,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from service.config import get_settings
 from service.kit.rest import PROBLEM_JSON, Problem
 from service.ops import metrics, readiness
 
@@ -43,7 +42,7 @@ async def healthz() -> Health:
 )
 async def readyz(request: Request) -> Ready:
     database = getattr(request.app.state, "db", None)
-    version = await readiness.check(database, get_settings().readiness_timeout_seconds)
+    version = await readiness.check(database, request.app.state.readiness_timeout_seconds)
     return Ready(status="ready", migration=version)
 
 

@@ -214,14 +214,14 @@ async def test_the_ticker_writes_every_interval(wdb: Database) -> None:
         assert written == 1
 
 
-def _record(n: int) -> AccessRecord:
+def _record(n: int, operation: str = "GET /{n}", principal: str = "p") -> AccessRecord:
     return AccessRecord(
         at=datetime.now(UTC),
-        principal="p",
+        principal=principal,
         acting_region=None,
         address=None,
         door=Door.REST,
-        operation=f"GET /{n}",
+        operation=operation.format(n=n),
         status=200,
         request_id=str(n),
         duration_ms=1,
@@ -244,3 +244,17 @@ async def test_records_wait_while_the_database_is_down_up_to_a_bound(demo_url: s
     assert await buffer.flush() == 0
     assert buffer.pending == 3  # the oldest one went
     assert DROPPED._value.get() - dropped == 1
+
+
+async def test_a_batch_the_database_refuses_is_dropped_not_retried_forever(wdb: Database) -> None:
+    buffer = AccessRecorder(
+        lambda: wdb, role="anju_app", batch_rows=100, interval_seconds=1, max_buffered=10
+    )
+    dropped = DROPPED._value.get()
+    buffer.record(_record(1, operation="GET /\x00"))  # text PostgreSQL cannot hold
+    assert await buffer.flush() == 0
+    assert (buffer.pending, DROPPED._value.get() - dropped) == (0, 1)
+    buffer.record(_record(2, principal="sub\x00with-nul"))  # a claim is cleaned instead
+    assert await buffer.flush() == 1
+    async with wdb.session() as s:
+        assert await s.fetchval("select principal from access_log") == "sub\ufffdwith-nul"
