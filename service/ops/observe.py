@@ -22,8 +22,6 @@ from service.auth.principal import Principal
 from service.ops import logs, metrics, request_ids
 from service.ops.graphql_calls import STATE_KEY, GraphQLCall
 
-log = logging.getLogger(__name__)
-
 # Requests of other systems, which the access log keeps; not /healthz, /metrics, /docs.
 RECORDED_PREFIXES = ("/api/", "/graphql")
 
