@@ -1,15 +1,14 @@
 """Wires FastAPI, the GraphQL router and the database lifespan."""
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import FastAPI, Request, Response
-from starlette.middleware.base import RequestResponseEndpoint
+from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
 from service import bootstrap
+from service.accesslog.rest import router as access_log_router
 from service.auth import policy
 from service.auth.dependencies import CurrentPrincipal, install_auth
 from service.auth.principal import Scope
@@ -28,6 +27,7 @@ from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
+from service.ops.install import install_ops
 from service.oversight.rest import router as oversight_router
 from service.periods.rest import router as periods_router
 from service.rectification.rest import router as rectification_router
@@ -52,16 +52,6 @@ async def _context(request: Request, principal: CurrentPrincipal) -> AsyncIterat
             open_write=lambda: write_session(database, principal, request_id(request)),
             read_refusal=refusal,
         )
-
-
-async def _request_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    """Every request gets an id (the caller's X-Request-ID if it sent one): it is stamped
-    on every change the request writes and echoed in the response."""
-    rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-    request.state.request_id = rid[:100]
-    response = await call_next(request)
-    response.headers["X-Request-ID"] = request.state.request_id
-    return response
 
 
 def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
@@ -101,7 +91,6 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         app.state.db = db
     install_problem_handlers(app)
     install_auth(app, settings)
-    app.middleware("http")(_request_id)
     for router in (
         regions_router,
         figures_router,
@@ -115,9 +104,13 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         changes_router,
         oversight_router,
         exports_router,
+        access_log_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(
         GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"
     )
+    # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
+    # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.
+    install_ops(app, settings)
     return app

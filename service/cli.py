@@ -26,9 +26,17 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from service.app import create_app
+    from service.ops import logs
 
     settings = get_settings()
-    uvicorn.run(create_app(), host=args.host or settings.host, port=args.port or settings.port)
+    uvicorn.run(
+        create_app(),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        # JSON lines; the service writes its own access lines
+        log_config=logs.dict_config(settings.log_level),
+        access_log=False,
+    )
 
 
 def db_migrate(args: argparse.Namespace) -> None:

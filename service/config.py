@@ -63,6 +63,28 @@ class Settings(BaseSettings):
     # allow-list enforceable. development: everything open for people trying the service.
     environment: Literal["development", "production"] = "development"
 
+    # Operations: logs, metrics, readiness, traces and the access log (README, Operations).
+    # JSON log lines on stderr from this level up (`anju serve`).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # GraphQL operation names are metric labels chosen by clients: past this many distinct
+    # names per process, the others are counted as "other".
+    metrics_max_graphql_operations: int = Field(default=200, ge=0)
+    # /readyz answers 503 when the database has not answered within this many seconds.
+    readiness_timeout_seconds: float = Field(default=2, gt=0)
+    # Access records are written in batches: every this many seconds, or this many rows.
+    access_log_flush_seconds: float = Field(default=1, gt=0)
+    access_log_batch_rows: int = Field(default=500, ge=1)
+    # Records kept in memory while the database is unreachable; past it the oldest go
+    # (counted in anju_access_log_dropped_total).
+    access_log_max_buffered: int = Field(default=50_000, ge=1)
+    # OTLP/HTTP collector (the standard variable); unset: no tracing, nothing imported.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "ANJU_OTEL_EXPORTER_OTLP_ENDPOINT"
+        ),
+    )
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

@@ -3,6 +3,7 @@
 import strawberry
 from strawberry.tools import merge_types
 
+from service.accesslog.graphql import AccessLogQuery
 from service.catalogue.graphql import CatalogueMutation, CatalogueQuery
 from service.changes.graphql import ChangesQuery
 from service.documents.graphql import DocumentsQuery
@@ -11,6 +12,7 @@ from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
+from service.ops.graphql_calls import NoteGraphQLCall
 from service.oversight.graphql import OversightQuery
 from service.periods.graphql import PeriodsMutation, PeriodsQuery
 from service.rectification.graphql import RectificationMutation, RectificationQuery
@@ -31,6 +33,7 @@ Query = merge_types(
         PeriodsQuery,
         ChangesQuery,
         OversightQuery,
+        AccessLogQuery,
     ),
 )
 
@@ -46,4 +49,6 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, extensions=[ProblemExtensions, NoteGraphQLCall]
+)

@@ -60,10 +60,14 @@ async def current_principal(
             )
         if getattr(request.app.state, "public_read", False):
             # ANONYMOUS holds figures:read only: a route needing more answers 401.
+            request.state.principal = ANONYMOUS
             return ANONYMOUS
         raise MissingToken()
     # A JWKS fetch is blocking I/O; keep it off the event loop.
-    return await run_in_threadpool(verifier.verify, credentials.credentials)
+    principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+    # noted for the access log and the access log lines (service.ops.observe)
+    request.state.principal = principal
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,1 @@
+"""Who read what: every request of another system, kept for auditors."""

@@ -1,0 +1,1 @@
+"""What operators see: health, readiness, metrics, logs, traces."""
