@@ -5,9 +5,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
-from strawberry.fastapi import GraphQLRouter
 
 from service import bootstrap
 from service.auth import policy
@@ -21,11 +20,13 @@ from service.documents.rest import router as documents_router
 from service.exports.rest import router as exports_router
 from service.figures.rest import router as figures_router
 from service.funds.rest import router as funds_router
-from service.graphql_schema import schema
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
+from service.limits.install import install_limits
+from service.limits.rates import rate_limit
+from service.limits.schema import graphql_router
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
 from service.oversight.rest import router as oversight_router
@@ -93,11 +94,14 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         version="1.0.0",
         summary="Figures of the affordable-housing programmes (保障性安居工程)",
         lifespan=lifespan,
+        # rate limits: before any route's own work (GraphQL is charged per operation)
+        dependencies=[Depends(rate_limit)],
     )
     if db is not None:
         app.state.db = db
     install_problem_handlers(app)
     install_auth(app, settings)
+    install_limits(app, settings)
     app.middleware("http")(_request_id)
     for router in (
         regions_router,
@@ -114,7 +118,5 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         exports_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
-    app.include_router(
-        GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"
-    )
+    app.include_router(graphql_router(settings, _context), prefix="/graphql")
     return app
