@@ -13,8 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from service.auth.dependencies import _bearer, current_principal
-from service.auth.errors import Unauthenticated
+from service.auth.dependencies import CurrentPrincipal
 from service.auth.principal import Principal
 from service.config import Settings
 from service.kit.db import Database
@@ -77,20 +76,15 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def rate_limit(request: Request) -> None:
-    """App-wide dependency for REST routes. A bad token is left for the route to refuse
-    (401); it is charged to the client's address meanwhile."""
+async def rate_limit(request: Request, principal: CurrentPrincipal) -> None:
+    """App-wide dependency for REST routes. Every route needs the caller anyway, so the
+    token is verified once (FastAPI caches the dependency within a request)."""
     limiter: RateLimiter = request.app.state.rate_limiter
     if request.url.path.startswith("/graphql"):
         return  # charged per operation by RateLimits
-    if not limiter.enabled:
-        return
-    write = request.method not in SAFE_METHODS
-    try:
-        principal: Principal | None = await current_principal(request, await _bearer(request))
-    except Unauthenticated:
-        principal = None
-    await limiter.charge(request.app.state.db, principal, client_address(request), write)
+    if limiter.enabled:
+        write = request.method not in SAFE_METHODS
+        await limiter.charge(request.app.state.db, principal, client_address(request), write)
 
 
 class RateLimits(SchemaExtension):
