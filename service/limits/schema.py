@@ -15,15 +15,18 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext
 
 from service.config import Settings
 from service.graphql_schema import Mutation, Query
-from service.kit.errors import ProblemError
+from service.kit.errors import LimitExceeded, ProblemError, TooManyRequests
 from service.kit.graphql import ProblemExtensions
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
-from service.limits.persisted import AllowList, PersistedQueries
+from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
 from service.limits.rates import RateLimits
+
+REFUSALS = (LimitExceeded, TooManyRequests, OperationNotAllowed)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,16 @@ def unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, ProblemError)
 
 
+class _LimitedSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Refusals by a limit are not logged with a traceback each: a flood of them
+        would cost the very disk and time the limits save."""
+        logged = [e for e in errors if not isinstance(e.original_error, REFUSALS)]
+        super().process_errors(logged, execution_context)
+
+
 @lru_cache(maxsize=16)
 def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
     model = CostModel(default_page_size=limits.default_page_size, max_depth=limits.max_depth)
@@ -76,7 +89,7 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
     ]
     if limits.production:
         extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=unexpected)]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 def graphql_router(
