@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(default=10, ge=1)
     graphql_max_aliases: int = Field(default=30, ge=0)
     graphql_max_tokens: int = Field(default=10_000, ge=100)
+    # Fragments spreading fragments: chains longer than this are refused unwalked.
+    graphql_max_fragment_depth: int = Field(default=20, ge=1, le=200)
     graphql_max_cost: int = Field(default=50_000, ge=1)
     # Request bodies, counted as they stream in; uploads have their own, larger limit.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

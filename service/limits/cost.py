@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -205,3 +206,53 @@ def root_field_counts(
 
     visit(operation.selection_set, frozenset())
     return counts
+
+
+@dataclass(frozen=True)
+class Expansion:
+    fields: int  # selected once every fragment spread is spelt out
+    fragment_depth: int  # the longest chain of fragments spreading fragments
+
+
+def expand(document: DocumentNode, max_fragment_depth: int) -> Expansion:
+    """What the operations select once every fragment spread is spelt out.
+
+    Fragments spreading each other twice over double at every level: 30 lines of
+    document expand to a billion fields, and so does any walk of the document (Strawberry's
+    own limiters included). Here each fragment is sized once, and chains deeper than
+    `max_fragment_depth` are not followed (nor recursed into by anything after)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    sizes: dict[str, int] = {}
+    deepest = 0
+
+    def size(selection_set: SelectionSetNode, stack: tuple[str, ...]) -> int:
+        nonlocal deepest
+        deepest = max(deepest, len(stack))
+        if len(stack) > max_fragment_depth:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += 1
+                if selection.selection_set is not None:
+                    total += size(selection.selection_set, stack)
+            elif isinstance(selection, InlineFragmentNode):
+                total += size(selection.selection_set, stack)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is None or name in stack:
+                    continue  # unknown or cyclic: validation says so
+                if name not in sizes:
+                    sizes[name] = size(fragment.selection_set, (*stack, name))
+                total += sizes[name]
+        return total
+
+    fields = sum(
+        size(d.selection_set, ())
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+    return Expansion(fields, deepest)

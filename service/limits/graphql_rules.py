@@ -26,7 +26,13 @@ from strawberry.extensions import (
 )
 
 from service.kit.errors import LimitExceeded
-from service.limits.cost import CostModel, operation_cost, root_field_counts
+from service.limits.cost import (
+    CostModel,
+    Expansion,
+    expand,
+    operation_cost,
+    root_field_counts,
+)
 
 # Root fields that scan a whole region tree: each at most once per request.
 EXPENSIVE_ROOT_FIELDS = frozenset({"consistencyReport", "ranking", "laggards"})
@@ -88,11 +94,26 @@ def alias_limiter(max_aliases: int) -> Callable[[], SchemaExtension]:
 
 
 class _TokenLimiter(MaxTokensLimiter):
-    """The parser stops at the limit; its syntax error becomes the limit's problem."""
+    """The parser stops at the limit; its syntax error becomes the limit's problem.
+
+    A document may not select, through its fragments, more fields than it may have
+    tokens, nor chain fragments deeper than `max_fragment_depth`: both are refused here,
+    before any validation rule walks the expanded document."""
+
+    def __init__(self, max_token_count: int, max_fragment_depth: int) -> None:
+        super().__init__(max_token_count)
+        self.max_fragment_depth = max_fragment_depth
 
     def on_parse(self) -> Iterator[None]:
         yield
-        for error in self.execution_context.pre_execution_errors or ():
+        context = self.execution_context
+        if context.graphql_document is not None and not context.pre_execution_errors:
+            problem = self._expansion_problem(
+                expand(context.graphql_document, self.max_fragment_depth)
+            )
+            if problem is not None:
+                context.pre_execution_errors = [limit_error(problem)]
+        for error in context.pre_execution_errors or ():
             if isinstance(error, GraphQLSyntaxError) and "tokens" in error.message:
                 problem = LimitExceeded(
                     "tokens",
@@ -102,9 +123,18 @@ class _TokenLimiter(MaxTokensLimiter):
                 error.message = problem.detail
                 error.original_error = problem
 
+    def _expansion_problem(self, expansion: Expansion) -> LimitExceeded | None:
+        if expansion.fragment_depth > self.max_fragment_depth:
+            detail = f"fragments spread fragments more than {self.max_fragment_depth} deep"
+            return LimitExceeded("fragment_depth", self.max_fragment_depth, detail)
+        if expansion.fields > self.max_token_count:
+            detail = f"the document's fragments expand to more than {self.max_token_count} fields"
+            return LimitExceeded("tokens", self.max_token_count, detail)
+        return None
 
-def token_limiter(max_tokens: int) -> Callable[[], SchemaExtension]:
-    return lambda: _TokenLimiter(max_token_count=max_tokens)
+
+def token_limiter(max_tokens: int, max_fragment_depth: int) -> Callable[[], SchemaExtension]:
+    return lambda: _TokenLimiter(max_tokens, max_fragment_depth)
 
 
 class _CostLimiter(AddValidationRules):

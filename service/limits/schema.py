@@ -34,6 +34,7 @@ class GraphQLLimits:
     max_depth: int
     max_aliases: int
     max_tokens: int
+    max_fragment_depth: int
     max_cost: int
     default_page_size: int
     production: bool
@@ -46,6 +47,7 @@ class GraphQLLimits:
             settings.graphql_max_depth,
             settings.graphql_max_aliases,
             settings.graphql_max_tokens,
+            settings.graphql_max_fragment_depth,
             settings.graphql_max_cost,
             settings.default_page_size,
             settings.production,
@@ -80,7 +82,7 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
         only = limits.persisted_queries_only and limits.production
         extensions.append(lambda: PersistedQueries(allow_list, only))
     extensions += [
-        token_limiter(limits.max_tokens),
+        token_limiter(limits.max_tokens, limits.max_fragment_depth),
         RateLimits,
         depth_limiter(limits.max_depth),
         alias_limiter(limits.max_aliases),

@@ -200,3 +200,34 @@ async def test_readme_mutation_is_within_limits(limited: AppClient) -> None:
     async with limited() as client:
         body = await gql(client, mutation)
     assert body["data"]["reportActuals"]["__typename"] == "UnauthenticatedError"
+
+
+def fragment_bomb(levels: int, spreads: int = 2) -> str:
+    """Each fragment spreads the next `spreads` times: spreads ** levels fields."""
+    fragments = " ".join(
+        f"fragment F{i} on Region {{ {f' ...F{i + 1}' * spreads} }}" for i in range(levels)
+    )
+    return (
+        f'{{ region(code: "360000") {{ ...F0 }} }} {fragments}'
+        f" fragment F{levels} on Region {{ code }}"
+    )
+
+
+async def test_fragments_that_double_at_every_level(limited: AppClient) -> None:
+    """2**40 fields in 40 lines: refused before any walk of the expanded document
+    (Strawberry's depth and alias limiters would take hours)."""
+    async with limited() as client:
+        fine = await gql(client, fragment_bomb(3))
+        started = time.monotonic()
+        wide = await gql(client, fragment_bomb(15))
+        deep = await gql(client, fragment_bomb(40))
+        chained = await gql(client, fragment_bomb(900, spreads=1))
+        elapsed = time.monotonic() - started
+    assert fine == {"data": {"region": {"code": "360000"}}}
+    assert refused(wide) == [
+        limit_problem("tokens", 10000, "the document's fragments expand to more than 10000 fields")
+    ]
+    too_deep = limit_problem("fragment_depth", 20, "fragments spread fragments more than 20 deep")
+    assert refused(deep) == [too_deep]
+    assert refused(chained) == [too_deep]
+    assert elapsed < 1
