@@ -51,6 +51,8 @@ DEFAULT_LIST_SIZE = 10
 @dataclass(frozen=True)
 class CostModel:
     default_page_size: int
+    # A larger page is refused by the field itself, naming the argument.
+    max_page_size: int
     # Beyond this depth the depth limit refuses the document; the walk stops there.
     max_depth: int
 
@@ -169,7 +171,7 @@ class _Walk:
         elif isinstance(given, VariableNode):
             value = self.variables.get(given.name.value)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
+            return min(value, self.model.max_page_size)
         return self.model.default_page_size
 
     def _condition(self, condition: Any, parent: GraphQLCompositeType) -> GraphQLCompositeType:

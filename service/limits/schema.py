@@ -37,6 +37,7 @@ class GraphQLLimits:
     max_fragment_depth: int
     max_cost: int
     default_page_size: int
+    max_page_size: int
     production: bool
     persisted_queries_path: Path | None
     persisted_queries_only: bool
@@ -50,6 +51,7 @@ class GraphQLLimits:
             settings.graphql_max_fragment_depth,
             settings.graphql_max_cost,
             settings.default_page_size,
+            settings.max_page_size,
             settings.production,
             settings.persisted_queries_path,
             settings.persisted_queries_only,
@@ -74,7 +76,7 @@ class _LimitedSchema(strawberry.Schema):
 
 @lru_cache(maxsize=16)
 def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
-    model = CostModel(default_page_size=limits.default_page_size, max_depth=limits.max_depth)
+    model = CostModel(limits.default_page_size, limits.max_page_size, limits.max_depth)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     if limits.persisted_queries_path is not None:
         allow_list = AllowList.load(limits.persisted_queries_path)
