@@ -24,6 +24,7 @@ from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
+from service.limits.contract import LIMIT_RESPONSES
 from service.limits.install import install_limits
 from service.limits.rates import rate_limit
 from service.limits.schema import graphql_router
@@ -96,6 +97,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         lifespan=lifespan,
         # rate limits: before any route's own work (GraphQL is charged per operation)
         dependencies=[Depends(rate_limit)],
+        responses=LIMIT_RESPONSES,
     )
     if db is not None:
         app.state.db = db
