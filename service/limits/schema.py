@@ -19,11 +19,12 @@ from strawberry.types import ExecutionContext
 
 from service.config import Settings
 from service.graphql_schema import Mutation, Query
-from service.kit.errors import LimitExceeded, ProblemError, TooManyRequests
+from service.kit.errors import LimitExceeded, TooManyRequests
 from service.kit.graphql import ProblemExtensions
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
+from service.limits.production import HiddenSuggestions, unexpected
 from service.limits.rates import RateLimits
 
 REFUSALS = (LimitExceeded, TooManyRequests, OperationNotAllowed)
@@ -58,12 +59,6 @@ class GraphQLLimits:
         )
 
 
-def unexpected(error: GraphQLError) -> bool:
-    """Errors to mask in production: not a domain problem, not a document's own fault
-    (syntax and validation errors have no original error)."""
-    return error.original_error is not None and not isinstance(error.original_error, ProblemError)
-
-
 class _LimitedSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -92,7 +87,11 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
         ProblemExtensions,
     ]
     if limits.production:
-        extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=unexpected)]
+        extensions += [
+            DisableIntrospection,
+            HiddenSuggestions,  # last: validates with every rule the others added
+            lambda: MaskErrors(should_mask_error=unexpected),
+        ]
     return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 

@@ -81,3 +81,22 @@ async def test_production_keeps_domain_problems(limited: AppClient) -> None:
     assert error["message"] == "no region with code or name '369999'"
     assert error["extensions"]["code"] == "region-not-found"
     assert error["extensions"]["status"] == 404
+
+
+async def test_production_gives_no_field_suggestions(limited: AppClient) -> None:
+    query = "{ provinces { cod } }"
+    async with limited() as client:
+        development = await gql(client, query)
+    async with limited(environment="production") as client:
+        production = await gql(client, query)
+        deep = await gql(
+            client, '{region(code:"360000"){' + "children{parent{" * 6 + "code" + "}}" * 6 + "}}"
+        )
+    message = "Cannot query field 'cod' on type 'Region'."
+    assert development["errors"][0]["message"] == message + " Did you mean 'code'?"
+    assert production == {
+        "data": None,
+        "errors": [{"message": message, "locations": [{"line": 1, "column": 15}]}],
+    }
+    # the limits still apply when production validates
+    assert deep["errors"][0]["extensions"]["limit"] == "depth"
