@@ -25,7 +25,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from service.kit.errors import LimitExceeded
+from service.kit.errors import LimitExceeded, ProblemError
 from service.limits.cost import (
     CostModel,
     Expansion,
@@ -38,7 +38,8 @@ from service.limits.cost import (
 EXPENSIVE_ROOT_FIELDS = frozenset({"consistencyReport", "ranking", "laggards"})
 
 
-def limit_error(error: LimitExceeded, nodes: Any = None) -> GraphQLError:
+def limit_error(error: ProblemError, nodes: Any = None) -> GraphQLError:
+    """A refusal as a GraphQL error; ProblemExtensions puts the problem in `extensions`."""
     return GraphQLError(error.detail, nodes, original_error=error)
 
 

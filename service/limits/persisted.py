@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, parse
+from graphql import parse
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from service.kit.errors import ProblemError
+from service.limits.graphql_rules import limit_error
 
 
 class OperationNotAllowed(ProblemError):
@@ -83,7 +84,7 @@ _PLACEHOLDER = parse("{ __typename }")
 def refuse(context: ExecutionContext, error: ProblemError) -> None:
     """End the operation before parsing, with `error` as its only GraphQL error."""
     context.graphql_document = _PLACEHOLDER
-    context.pre_execution_errors = [GraphQLError(error.detail, original_error=error)]
+    context.pre_execution_errors = [limit_error(error)]
 
 
 class PersistedQueries(SchemaExtension):

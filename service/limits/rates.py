@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from fastapi import Request
-from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from service.auth.dependencies import CurrentPrincipal
@@ -19,6 +19,7 @@ from service.config import Settings
 from service.kit.db import Database
 from service.kit.errors import TooManyRequests
 from service.limits import store
+from service.limits.graphql_rules import limit_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -102,15 +103,14 @@ class RateLimits(SchemaExtension):
                     ctx.database, ctx.principal, client_address(request), write
                 )
             except TooManyRequests as error:
-                context.pre_execution_errors = [GraphQLError(error.detail, original_error=error)]
+                context.pre_execution_errors = [limit_error(error)]
                 ctx.response.status_code = error.status
                 ctx.response.headers.update(error.headers())
         yield
 
 
-def _operation_type(context: object) -> OperationType | None:
+def _operation_type(context: ExecutionContext) -> OperationType | None:
     try:
-        kind: OperationType = context.operation_type  # type: ignore[attr-defined]
-    except RuntimeError:
+        return context.operation_type
+    except RuntimeError:  # no such operation: validation will say so
         return None
-    return kind
