@@ -4,6 +4,7 @@ problems keep their message. Development keeps everything open."""
 from typing import Any, NoReturn
 
 import pytest
+from graphql import get_introspection_query
 
 from service.regions import store
 from tests.graphql_client import gql
@@ -100,3 +101,11 @@ async def test_production_gives_no_field_suggestions(limited: AppClient) -> None
     }
     # the limits still apply when production validates
     assert deep["errors"][0]["extensions"]["limit"] == "depth"
+
+
+async def test_graphiql_introspection_passes_the_limits_in_development(limited: AppClient) -> None:
+    """GraphiQL's own introspection query (type references nested 8 deep)."""
+    async with limited() as client:
+        body = await gql(client, get_introspection_query(descriptions=True))
+    assert "errors" not in body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
