@@ -1,8 +1,11 @@
 """Rate limits per principal (and per client address for anonymous reads), reads and
 writes on separate budgets; 429 with Retry-After when a budget is spent.
 
-REST requests are charged by an app-wide dependency; GraphQL operations by a schema
-extension once the operation is known to be a query or a mutation.
+Every request is charged by an app-wide dependency, before the route opens its database
+session: the counter's statement never waits for a connection while the request holds
+one (ten such requests would hold a pool of ten and wait for each other). A GraphQL
+request spends the read budget there; a mutation also spends the write budget, in a
+schema extension once the operation is known.
 """
 
 from collections.abc import AsyncIterator
@@ -78,29 +81,32 @@ def client_address(request: Request) -> str:
 
 
 async def rate_limit(request: Request, principal: CurrentPrincipal) -> None:
-    """App-wide dependency for REST routes. Every route needs the caller anyway, so the
-    token is verified once (FastAPI caches the dependency within a request)."""
+    """App-wide dependency. Every route needs the caller anyway, so the token is verified
+    once (FastAPI caches the dependency within a request)."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    if request.url.path.startswith("/graphql"):
-        return  # charged per operation by RateLimits
     if limiter.enabled:
-        write = request.method not in SAFE_METHODS
+        graphql = request.url.path.startswith("/graphql")
+        write = request.method not in SAFE_METHODS and not graphql
         await limiter.charge(request.app.state.db, principal, client_address(request), write)
 
 
 class RateLimits(SchemaExtension):
-    """Charges a GraphQL operation to its budget before validation; a refusal is a 429
-    with Retry-After and the problem in the error's extensions."""
+    """Charges a mutation to the write budget before validation; a refusal is a 429 with
+    Retry-After and the problem in the error's extensions. (Anonymous callers write
+    nothing: the mutation refuses them.)"""
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if not context.pre_execution_errors:
-            ctx = context.context
+        ctx = context.context
+        if (
+            not context.pre_execution_errors
+            and _operation_type(context) is OperationType.MUTATION
+            and not ctx.principal.is_anonymous
+        ):
             request: Request = ctx.request
-            write = _operation_type(context) is OperationType.MUTATION
             try:
                 await request.app.state.rate_limiter.charge(
-                    ctx.database, ctx.principal, client_address(request), write
+                    ctx.database, ctx.principal, client_address(request), write=True
                 )
             except TooManyRequests as error:
                 context.pre_execution_errors = [limit_error(error)]

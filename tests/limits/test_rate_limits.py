@@ -1,6 +1,7 @@
 """Rate limits: per principal, per address for anonymous reads, reads and writes apart,
 kept in PostgreSQL so that every worker process spends the same budget."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -91,43 +92,58 @@ async def test_anonymous_reads_are_counted_per_address(wdb: Database) -> None:
     assert [(r["key"], r["hits"]) for r in keys] == [("read:addr:127.0.0.1", 4)]
 
 
-async def test_graphql_operations_are_charged(wdb: Database) -> None:
+async def test_graphql_requests_spend_the_read_budget(wdb: Database) -> None:
+    """Charged before the request's read session is opened, as a REST request is."""
     async with app_client(wdb, READER, rate_limit_reads=1) as client:
         first = await gql(client, "{ programmes { code } }")
-        response = await client.post("/graphql", json={"query": "{ programmes { code } }"})
+        refused = await client.post("/graphql", json={"query": "{ programmes { code } }"})
     assert len(first["data"]["programmes"]) > 5
-    assert response.status_code == 429
-    retry = int(response.headers["Retry-After"])
-    assert response.json() == {
+    assert refused.status_code == 429
+    assert refused.json() == {
+        **rate_limited(refused, "rate_limit_reads", 1),
+        "instance": "/graphql",
+    }
+
+
+async def test_graphql_mutations_also_spend_the_write_budget(wdb: Database) -> None:
+    mutation = """mutation { reportActuals(region: "360121", year: 2024, reason: "月报",
+        items: []) { __typename } }"""
+    async with app_client(
+        wdb, clerk_headers("360121"), rate_limit_reads=10, rate_limit_writes=1
+    ) as client:
+        query = await gql(client, "{ programmes { code } }")
+        first = await gql(client, mutation)
+        refused = await client.post("/graphql", json={"query": mutation})
+        another_query = await gql(client, "{ programmes { code } }")
+    assert "errors" not in query and "errors" not in first
+    assert "errors" not in another_query
+    assert refused.status_code == 429
+    retry = int(refused.headers["Retry-After"])
+    detail = f"more than 1 requests per 60 s (rate_limit_writes); retry in {retry} s"
+    assert refused.json() == {
         "data": None,
         "errors": [
             {
-                "message": f"more than 1 requests per 60 s (rate_limit_reads); retry in {retry} s",
+                "message": detail,
                 "extensions": {
                     "type": "https://anju.exchange/problems/rate-limited",
                     "title": "Too many requests",
                     "status": 429,
-                    "detail": f"more than 1 requests per 60 s (rate_limit_reads); retry in {retry} s",
+                    "detail": detail,
                     "code": "rate-limited",
                     "retry_after": retry,
-                    "limit": "rate_limit_reads",
+                    "limit": "rate_limit_writes",
                     "limit_value": 1,
                 },
             }
         ],
     }
-
-
-async def test_graphql_mutations_spend_the_write_budget(wdb: Database) -> None:
-    mutation = """mutation { reportActuals(region: "360121", year: 2024, reason: "月报",
-        items: []) { __typename } }"""
-    async with app_client(wdb, clerk_headers("360121"), rate_limit_writes=1) as client:
-        query = await gql(client, "{ programmes { code } }")
-        first = await gql(client, mutation)
-        second = await client.post("/graphql", json={"query": mutation})
-    assert "errors" not in query and "errors" not in first
-    assert second.status_code == 429
-    assert second.json()["errors"][0]["extensions"]["limit"] == "rate_limit_writes"
+    async with wdb.write_pool.acquire() as conn:
+        rows = await conn.fetch("select key, hits from rate_limits order by key")
+    assert [(r["key"], r["hits"]) for r in rows] == [
+        ("read:sub:test-360121", 4),
+        ("write:sub:test-360121", 2),
+    ]
 
 
 async def test_off_counts_nothing(wdb: Database) -> None:
@@ -138,3 +154,18 @@ async def test_off_counts_nothing(wdb: Database) -> None:
     assert all("errors" not in body for body in graphql)
     async with wdb.write_pool.acquire() as conn:
         assert await conn.fetchval("select count(*) from rate_limits") == 0
+
+
+async def test_a_full_pool_does_not_wait_on_itself(demo_url: str) -> None:
+    """More concurrent GraphQL requests than connections: the counter's statement is
+    sent before a request takes its session, so nobody holds one while waiting."""
+    database = await Database.connect(demo_url, max_size=2)
+    headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="pool-reader"))
+    try:
+        async with app_client(database, headers, rate_limit_reads=100) as client:
+            bodies = await asyncio.wait_for(
+                asyncio.gather(*(gql(client, "{ programmes { code } }") for _ in range(8))), 10
+            )
+    finally:
+        await database.close()
+    assert all(len(body["data"]["programmes"]) > 5 for body in bodies)
