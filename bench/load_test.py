@@ -106,6 +106,10 @@ async def run(database_url: str, seconds: float, readers: int = 4) -> LoadReport
         "ANJU_JWT_PUBLIC_KEY": key.public_pem(),
         "ANJU_PUBLIC_READ": "true",
         "ANJU_SEED_ON_START": "false",
+        # the load is one client: its throughput, not the per-principal budgets, is measured
+        "ANJU_RATE_LIMIT_READS": "0",
+        "ANJU_RATE_LIMIT_WRITES": "0",
+        "ANJU_RATE_LIMIT_ANONYMOUS_READS": "0",
     }
     command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
     server = await asyncio.create_subprocess_exec(

@@ -4,8 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
+from fastapi import Depends, FastAPI, Request
 
 from service import bootstrap
 from service.accesslog.rest import router as access_log_router
@@ -20,11 +19,14 @@ from service.documents.rest import router as documents_router
 from service.exports.rest import router as exports_router
 from service.figures.rest import router as figures_router
 from service.funds.rest import router as funds_router
-from service.graphql_schema import schema
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 from service.kit.rest import install_problem_handlers
+from service.limits.contract import LIMIT_RESPONSES
+from service.limits.install import install_limits
+from service.limits.rates import rate_limit
+from service.limits.schema import graphql_router
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
 from service.ops.install import install_ops
@@ -86,11 +88,16 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         version="1.0.0",
         summary="Figures of the affordable-housing programmes (保障性安居工程)",
         lifespan=lifespan,
+        responses=LIMIT_RESPONSES,
     )
     if db is not None:
         app.state.db = db
     install_problem_handlers(app)
     install_auth(app, settings)
+    install_limits(app, settings)
+    # rate limits: before any route's own work (GraphQL is charged per operation), on the
+    # API only — not on the operators' /healthz, /readyz and /metrics
+    rate_limited = [Depends(rate_limit)]
     for router in (
         regions_router,
         figures_router,
@@ -106,9 +113,9 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         exports_router,
         access_log_router,
     ):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=rate_limited)
     app.include_router(
-        GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"
+        graphql_router(settings, _context), prefix="/graphql", dependencies=rate_limited
     )
     # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
     # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.

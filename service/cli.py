@@ -116,6 +116,17 @@ def token_jwks(args: argparse.Namespace) -> None:
     print(json.dumps(devkeys.load_or_create(get_settings().data_dir).jwks(), indent=2))
 
 
+def persisted_queries(args: argparse.Namespace) -> None:
+    from service.limits.persisted import build
+
+    text = json.dumps(build(Path(f) for f in args.files), ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", "utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -175,6 +186,14 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=export_schema)
 
     _token_commands(sub)
+
+    p = sub.add_parser(
+        "persisted-queries",
+        help="build the allow-list of trusted operations (sha256 -> query) from .graphql files",
+    )
+    p.add_argument("files", nargs="+", help="one operation document per file")
+    p.add_argument("--out", help="write the JSON here (default: print it)")
+    p.set_defaults(func=persisted_queries)
 
     args = parser.parse_args(argv)
     args.func(args)

@@ -85,6 +85,29 @@ class Settings(BaseSettings):
         ),
     )
 
+    # What one request may cost, decided before any work (0 turns a rate limit off).
+    # GraphQL: deepest field nesting, aliases, lexical tokens, and nodes a query may ask
+    # for (a list's `limit`, or its nominal size, multiplies everything below it).
+    graphql_max_depth: int = Field(default=10, ge=1)
+    graphql_max_aliases: int = Field(default=30, ge=0)
+    graphql_max_tokens: int = Field(default=10_000, ge=100)
+    # Fragments spreading fragments: chains longer than this are refused unwalked.
+    graphql_max_fragment_depth: int = Field(default=20, ge=1, le=200)
+    graphql_max_cost: int = Field(default=50_000, ge=1)
+    # Request bodies, counted as they stream in; uploads have their own, larger limit.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_body_bytes: int = Field(default=21 * 1024 * 1024, ge=1024)
+    # Trusted operations: a JSON file {sha256 hex: query}. With `persisted_queries_only`,
+    # production refuses every other query (development keeps GraphiQL open).
+    persisted_queries_path: Path | None = None
+    persisted_queries_only: bool = False
+    # Requests per window and principal (token subject), reads and writes apart;
+    # anonymous reads are counted per client address. Counters live in PostgreSQL.
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
+    rate_limit_reads: int = Field(default=1200, ge=0)
+    rate_limit_writes: int = Field(default=300, ge=0)
+    rate_limit_anonymous_reads: int = Field(default=300, ge=0)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

@@ -49,6 +49,7 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
-    query=Query, mutation=Mutation, extensions=[ProblemExtensions, NoteGraphQLCall]
-)
+# What every schema built of these types carries; `service.limits` adds its own before.
+EXTENSIONS = [ProblemExtensions, NoteGraphQLCall]
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS)

@@ -24,6 +24,11 @@ from service.auth.principal import Scope
 from service.kit.db import Database, start_embedded
 from tests.auth.tokens import bearer, token_for, use_test_keys
 
+# Rate limits would charge every test's requests to one shared budget; the tests in
+# tests/limits build their apps with the limits they check.
+for _budget in ("READS", "WRITES", "ANONYMOUS_READS"):
+    os.environ.setdefault(f"ANJU_RATE_LIMIT_{_budget}", "0")
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 

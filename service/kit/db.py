@@ -302,6 +302,14 @@ class Database:
                 yield session
 
     @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """A pooled connection outside any transaction, for one-statement bookkeeping
+        (rate-limit counters), with the same timeouts and 503s as a session."""
+        with _translated(self.timeouts):
+            async with _borrowed(self.write_pool, self.timeouts.acquire_s) as conn:
+                yield conn
+
+    @asynccontextmanager
     async def lazy_session(self) -> AsyncIterator[LazySession]:
         """A read snapshot opened only if a statement is sent."""
         session = LazySession(self.session)

@@ -1,0 +1,104 @@
+"""The GraphQL schema and router as one deployment's settings limit them.
+
+`service.graphql_schema.schema` stays the plain schema (its SDL is the contract); the
+app serves this one: the same types with the limits, persisted operations, rate limits
+and, in production, no introspection, no GraphiQL and masked unexpected errors.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext
+
+from service.config import Settings
+from service.graphql_schema import EXTENSIONS, Mutation, Query
+from service.kit.errors import LimitExceeded, TooManyRequests
+from service.limits.cost import CostModel
+from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
+from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
+from service.limits.production import HiddenSuggestions, unexpected
+from service.limits.rates import RateLimits
+
+REFUSALS = (LimitExceeded, TooManyRequests, OperationNotAllowed)
+
+
+@dataclass(frozen=True)
+class GraphQLLimits:
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_fragment_depth: int
+    max_cost: int
+    default_page_size: int
+    max_page_size: int
+    production: bool
+    persisted_queries_path: Path | None
+    persisted_queries_only: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> "GraphQLLimits":
+        return cls(
+            settings.graphql_max_depth,
+            settings.graphql_max_aliases,
+            settings.graphql_max_tokens,
+            settings.graphql_max_fragment_depth,
+            settings.graphql_max_cost,
+            settings.default_page_size,
+            settings.max_page_size,
+            settings.production,
+            settings.persisted_queries_path,
+            settings.persisted_queries_only,
+        )
+
+
+class _LimitedSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Refusals by a limit are not logged with a traceback each: a flood of them
+        would cost the very disk and time the limits save."""
+        logged = [e for e in errors if not isinstance(e.original_error, REFUSALS)]
+        super().process_errors(logged, execution_context)
+
+
+@lru_cache(maxsize=16)
+def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
+    model = CostModel(limits.default_page_size, limits.max_page_size, limits.max_depth)
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
+    if limits.persisted_queries_path is not None:
+        allow_list = AllowList.load(limits.persisted_queries_path)
+        # only production enforces the list: development keeps GraphiQL usable
+        only = limits.persisted_queries_only and limits.production
+        extensions.append(lambda: PersistedQueries(allow_list, only))
+    extensions += [
+        token_limiter(limits.max_tokens, limits.max_fragment_depth),
+        RateLimits,
+        depth_limiter(limits.max_depth),
+        alias_limiter(limits.max_aliases),
+        cost_limiter(limits.max_cost, model),
+        *EXTENSIONS,
+    ]
+    if limits.production:
+        extensions += [
+            DisableIntrospection,
+            HiddenSuggestions,  # last: validates with every rule the others added
+            lambda: MaskErrors(should_mask_error=unexpected),
+        ]
+    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+def graphql_router(
+    settings: Settings, context_getter: Callable[..., Any]
+) -> GraphQLRouter[Any, Any]:
+    return GraphQLRouter(
+        limited_schema(GraphQLLimits.of(settings)),
+        context_getter=context_getter,
+        graphql_ide=None if settings.production else "graphiql",
+    )
