@@ -25,6 +25,7 @@ from service.graphql_schema import schema
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
+from service.kit.json_depth import JsonDepthLimit
 from service.kit.rest import install_problem_handlers
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
@@ -99,6 +100,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     install_problem_handlers(app)
     install_auth(app, settings)
     app.middleware("http")(_request_id)
+    app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     for router in (
         regions_router,
         figures_router,

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # allow-list enforceable. development: everything open for people trying the service.
     environment: Literal["development", "production"] = "development"
 
+    # JSON request bodies nested deeper than this are refused (400) before they are parsed.
+    max_json_depth: int = Field(default=32, ge=1, le=1000)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

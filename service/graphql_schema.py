@@ -1,5 +1,7 @@
 """The GraphQL schema: every domain's query type merged in one place."""
 
+from decimal import Decimal
+
 import strawberry
 from strawberry.tools import merge_types
 
@@ -9,6 +11,7 @@ from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
+from service.kit.graphql_inputs import BoundedDecimal, InputGuard
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
 from service.oversight.graphql import OversightQuery
@@ -46,4 +49,9 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[ProblemExtensions, InputGuard],
+    scalar_overrides={Decimal: BoundedDecimal},
+)

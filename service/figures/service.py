@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
 import asyncpg
 
@@ -10,7 +9,8 @@ from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import service as catalogue
 from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Indicator, Unit
+from service.catalogue.schemas import UNIT_NAMES_ZH, Indicator, Unit
+from service.catalogue.units import check_value
 from service.figures import store
 from service.figures.schemas import (
     Figure,
@@ -25,7 +25,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
-from service.kit.writes import check_reason, decimal_places
+from service.kit.writes import check_reason
 from service.kit.years import check_year
 from service.periods import service as periods
 from service.regions import service as regions
@@ -129,27 +129,6 @@ class RevisionConflict(Conflict):
     title = "The figure changed since it was read"
 
 
-def value_problem(value: Decimal, unit: Unit) -> str | None:
-    """What is wrong with a figure's value in `unit`, or None: the one statement of the
-    rules, raised by a write and collected per cell by an upload."""
-    shown = format(value, "f")  # positional: 1000, never 1E+3
-    if not value.is_finite():
-        return f"must be a number, got {shown}"
-    if value < 0:
-        return f"must not be negative, got {shown}"
-    if decimal_places(value) > UNIT_DECIMALS[unit]:
-        return (
-            f"{UNIT_NAMES_ZH[unit]} ({unit.value}) allows {UNIT_DECIMALS[unit]} decimal places,"
-            f" got {shown}"
-        )
-    return None
-
-
-def _check_value(field: str, value: Decimal, unit: Unit) -> None:
-    if (problem := value_problem(value, unit)) is not None:
-        raise InvalidInput(field, problem)
-
-
 async def write(
     db: Session,
     principal: Principal,
@@ -193,7 +172,7 @@ async def write(
                 f"{indicator.code} is counted in {UNIT_NAMES_ZH[indicator.unit]}"
                 f" ({indicator.unit.value}), not {item.unit.value}",
             )
-        _check_value(f"{field}.value", item.value, indicator.unit)
+        check_value(f"{field}.value", item.value, indicator.unit)
         key = (item.region, year, indicator.id, item.kind.value)
         if key in keys:
             raise InvalidInput(
