@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from service.catalogue.graphql import CatalogueMutation, CatalogueQuery
@@ -53,5 +54,5 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[ProblemExtensions, InputGuard],
-    scalar_overrides={Decimal: BoundedDecimal},
+    config=StrawberryConfig(scalar_map={Decimal: BoundedDecimal}),
 )

@@ -3,6 +3,7 @@ that checks every argument (strings and integers, inside input objects too) by t
 rules as REST, before a resolver runs."""
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,11 +17,12 @@ from service.kit.errors import InvalidInput
 from service.kit.inputs import (
     AMOUNT_DESCRIPTION,
     INT32_MAX,
+    INT_BOUNDS,
+    MAX_PAGE_SIZE,
     int_problem,
     parse_amount,
     text_problem,
 )
-from service.kit.pagination import MAX_PAGE_SIZE
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 
@@ -34,12 +36,15 @@ def _parse_decimal(value: object) -> Decimal:
 # Replaces Strawberry's unbounded Decimal under the same name: outputs are unchanged
 # (decimal strings), inputs are held to the contract's pattern and magnitude.
 BoundedDecimal = strawberry.scalar(
-    Decimal,
     name="Decimal",
     description=AMOUNT_DESCRIPTION,
     serialize=str,
     parse_value=_parse_decimal,
 )
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _problems(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -50,7 +55,8 @@ def _problems(value: Any, path: str) -> Iterator[tuple[str, str]]:
         if (problem := text_problem(value)) is not None:
             yield path, problem
     elif isinstance(value, int):
-        if (problem := int_problem(value)) is not None:
+        name = _snake(re.split(r"[.\[]", path)[-1])
+        if (problem := int_problem(value, *INT_BOUNDS.get(name, ()))) is not None:
             yield path, problem
     elif isinstance(value, list | tuple):
         for n, item in enumerate(value):

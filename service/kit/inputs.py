@@ -14,6 +14,9 @@ from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
+# The page size the contracts publish; Settings.max_page_size may lower it, not raise it.
+MAX_PAGE_SIZE = 500
+
 # The database's int columns are int4: nothing the contract takes may exceed them.
 INT32_MAX = 2**31 - 1
 
@@ -50,6 +53,20 @@ def text_problem(value: str, max_length: int = LONG_TEXT) -> str | None:
     if (found := _FORBIDDEN.search(value)) is not None:
         return f"must not contain control characters, found U+{ord(found.group()):04X}"
     return None
+
+
+# What integer arguments of these names may be, on both doors (REST states it in its
+# parameter types, GraphQL through service.kit.graphql_inputs); others: int4.
+INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "year": (FIRST_YEAR, LAST_YEAR),
+    "limit": (1, MAX_PAGE_SIZE),
+    "offset": (0, INT32_MAX),
+    "document": (1, INT32_MAX),
+    "expected_revision": (0, INT32_MAX),
+    "rectified": (0, INT32_MAX),
+    "expected_rectified": (0, INT32_MAX),
+    "add": (0, INT32_MAX),
+}
 
 
 def int_problem(value: int, low: int = -INT32_MAX - 1, high: int = INT32_MAX) -> str | None:

@@ -1,8 +1,11 @@
 """JSON bodies nested deeper than a limit are refused before anything parses them: the
-parsers recurse, and a body of 100,000 brackets would exhaust the stack (a 500)."""
+parsers recurse, and a body of 100,000 brackets would exhaust the stack (a 500). So are
+numbers longer than Python's int() reads, which its json module refuses with a ValueError
+that no framework turns into a 4xx."""
 
 import json
 import re
+import sys
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -11,6 +14,8 @@ from service.kit.errors import LimitExceeded
 
 # Brackets, quotes and escapes: all a depth count needs to look at.
 _STRUCTURE = re.compile(rb'[\[\]{}"\\]')
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+_LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (_MAX_DIGITS + 1))
 
 
 def json_depth(body: bytes) -> int:
@@ -67,11 +72,29 @@ class JsonDepthLimit:
             )
             await _send_problem(send, error.status, error.problem(instance=scope.get("path")))
             return
+        if _LONG_DIGITS.search(body) and _unreadable(bytes(body)):
+            error = LimitExceeded(
+                "json_number_digits",
+                _MAX_DIGITS,
+                f"a JSON number has more than {_MAX_DIGITS} digits",
+            )
+            await _send_problem(send, error.status, error.problem(instance=scope.get("path")))
+            return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
+
+
+def _unreadable(body: bytes) -> bool:
+    """Whether the (shallow) body has a number too long to read; a long run of digits
+    inside a string is no number."""
+    try:
+        json.loads(body)
+    except ValueError as error:
+        return "digits" in str(error)
+    return False
 
 
 def _is_json(scope: Scope) -> bool:

@@ -6,12 +6,9 @@ from typing import Generic, TypeVar
 
 from service.config import get_settings
 from service.kit.errors import InvalidInput
-from service.kit.inputs import int_problem
+from service.kit.inputs import MAX_PAGE_SIZE, int_problem
 
 T = TypeVar("T")
-
-# The page size the contracts publish; Settings.max_page_size may lower it, not raise it.
-MAX_PAGE_SIZE = 500
 
 
 @dataclass(frozen=True)

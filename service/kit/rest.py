@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.kit.db import Session
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
-from service.kit.inputs import Count, ShortText
-from service.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from service.kit.inputs import MAX_PAGE_SIZE, Count, ShortText
+from service.kit.pagination import Page, PageRequest
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 T = TypeVar("T")
