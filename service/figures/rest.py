@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from service.auth.dependencies import Assigner, CurrentPrincipal, Reporter
 from service.auth.principal import Principal
@@ -180,8 +181,23 @@ async def get_figure(
     return response
 
 
+class _KindConvertor(Convertor[str]):
+    """Only a kind is a kind: `PUT …/{indicator}/history` is then a 405, not a bad kind."""
+
+    regex = "|".join(k.value for k in FigureKind)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("figure_kind", _KindConvertor())
+
+
 @router.put(
-    "/regions/{code}/figures/{year}/{indicator}/{kind}",
+    "/regions/{code}/figures/{year}/{indicator}/{kind:figure_kind}",
     summary="Set one value; If-Match with the ETag read guards against lost updates",
     response_model=Figure,
     responses={

@@ -179,7 +179,23 @@ def _with_problem(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, ProblemError):
         error.extensions = {**(error.extensions or {}), **original.problem()}
+        if (label := _CLASSIFICATION.get(original.status)) is not None:
+            error.extensions["classification"] = label
     return error
+
+
+# The labels GraphQL servers commonly give errors (Apollo's codes), so that generic clients
+# and test tools tell a refused request from a server failure; 429 and 503 keep none.
+_CLASSIFICATION = {
+    400: "BAD_USER_INPUT",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "BAD_USER_INPUT",
+    409: "BAD_USER_INPUT",
+    412: "BAD_USER_INPUT",
+    413: "BAD_USER_INPUT",
+    422: "BAD_USER_INPUT",
+}
 
 
 @strawberry.interface(name="Problem", description="Why a mutation changed nothing.")

@@ -15,6 +15,7 @@ from service.kit.db import Session
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
 from service.kit.inputs import MAX_PAGE_SIZE, Count, ShortText
+from service.kit.methods import allowed_methods
 from service.kit.pagination import Page, PageRequest
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
@@ -141,6 +142,9 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "code": "http-error",
                 "instance": request.url.path,
             },
+            {"Allow": allowed_methods(request)}
+            if exc.status_code == 405
+            else dict(exc.headers or {}),
         )
 
     app.add_exception_handler(ProblemError, domain_error)
