@@ -19,6 +19,8 @@ MAX_PAGE_SIZE = 500
 
 # The database's int columns are int4: nothing the contract takes may exceed them.
 INT32_MAX = 2**31 - 1
+# …and bigint, for what the service itself issued (a changes cursor's parts).
+INT64_MAX = 2**63 - 1
 
 # Codes, names, filters, header values: long enough for any of them, short enough for
 # a btree index entry (about 2,700 bytes).

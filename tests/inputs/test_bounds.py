@@ -1,5 +1,6 @@
 """The issue's probes, one by one, with the exact problem each gets and nothing written."""
 
+import base64
 from typing import Any
 
 import httpx
@@ -151,3 +152,39 @@ def test_the_contract_states_the_bounds() -> None:
     assert params["offset"]["anyOf"][0] == {"type": "integer", "maximum": 2147483647, "minimum": 0}
     responses = doc["paths"]["/api/v1/figures"]["get"]["responses"]
     assert {"400", "401", "403", "413", "429", "503"} <= set(responses)
+
+
+async def test_money_obeys_its_units_rule(wclient: httpx.AsyncClient, wdb: Database) -> None:
+    clerk = bearer(token_for("140502", Scope.FIGURES_READ, Scope.FIGURES_REPORT))
+    before = await rows_and_count(wdb, "select * from bond_issues order by 1, 2")
+    response = await wclient.post(
+        "/api/v1/regions/140502/bonds/2024",
+        json={"amount": "10000000", "reason": "probe"},
+        headers=clerk,
+    )
+    assert response.status_code == 422
+    assert response.json() == _problem(
+        "amount",
+        "亿元 (HUNDRED_MILLION_YUAN) allows at most 7 digits before the point, got 1.000000e+7",
+        "/api/v1/regions/140502/bonds/2024",
+    )
+    response = await wclient.post(
+        "/api/v1/regions/140502/funds/2024/CENTRAL/movements",
+        json={"direction": "ADJUSTMENT", "amount": "0.001", "reason": "probe"},
+        headers=clerk,
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "amount: 万元 (TEN_THOUSAND_YUAN) allows 2 decimal places, got 0.001"
+    )
+    assert await rows_and_count(wdb, "select * from bond_issues order by 1, 2") == before
+
+
+async def test_a_forged_cursor_with_huge_numbers_is_refused(client: httpx.AsyncClient) -> None:
+    for raw in (f"{10**30}.0.0", "-1.0.0", f"1.{2**31}.1", f"1.0.{2**63}"):
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        response = await client.get(f"/api/v1/changes?after={cursor}")
+        assert response.status_code == 422, raw
+        assert response.json() == _problem(
+            "after", "is not a cursor of this feed", "/api/v1/changes"
+        ), raw
