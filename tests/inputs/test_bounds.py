@@ -188,3 +188,33 @@ async def test_a_forged_cursor_with_huge_numbers_is_refused(client: httpx.AsyncC
         assert response.json() == _problem(
             "after", "is not a cursor of this feed", "/api/v1/changes"
         ), raw
+
+
+async def test_an_upload_cell_obeys_the_same_rules(
+    wclient: httpx.AsyncClient, wdb: Database
+) -> None:
+    before = await _figures(wdb)
+    header = "region_code,year,indicator,kind,value,unit,revision\n"
+    row = f"360121\x00,2024,{INDICATOR},TARGET,1e400,,{10**20}\n"
+    response = await wclient.post(
+        "/api/v1/uploads/figures",
+        files={"file": ("figures.csv", (header + row).encode())},
+        data={"reason": "probe"},
+        headers=PLANNER,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "row": 2,
+            "column": "region_code",
+            "cell": "A2",
+            "message": "must not contain control characters, found U+0000",
+        },
+        {
+            "row": 2,
+            "column": "revision",
+            "cell": "G2",
+            "message": "must be a revision number as exported (blank for a new figure)",
+        },
+    ]
+    assert await _figures(wdb) == before
