@@ -22,6 +22,7 @@ from service.funds.rest import router as funds_router
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
+from service.kit.json_depth import JsonDepthLimit
 from service.kit.rest import install_problem_handlers
 from service.limits.contract import LIMIT_RESPONSES
 from service.limits.install import install_limits
@@ -98,6 +99,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     # rate limits: before any route's own work (GraphQL is charged per operation), on the
     # API only — not on the operators' /healthz, /readyz and /metrics
     rate_limited = [Depends(rate_limit)]
+    app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     for router in (
         regions_router,
         figures_router,

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     rate_limit_writes: int = Field(default=300, ge=0)
     rate_limit_anonymous_reads: int = Field(default=300, ge=0)
 
+    # JSON request bodies nested deeper than this are refused (400) before they are parsed.
+    max_json_depth: int = Field(default=32, ge=1, le=1000)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

@@ -1,6 +1,9 @@
 """The GraphQL schema: every domain's query type merged in one place."""
 
+from decimal import Decimal
+
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from service.accesslog.graphql import AccessLogQuery
@@ -10,6 +13,7 @@ from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
+from service.kit.graphql_inputs import BoundedDecimal, InputGuard
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
 from service.ops.graphql_calls import NoteGraphQLCall
@@ -50,6 +54,7 @@ Mutation = merge_types(
 )
 
 # What every schema built of these types carries; `service.limits` adds its own before.
-EXTENSIONS = [ProblemExtensions, NoteGraphQLCall]
+EXTENSIONS = [ProblemExtensions, InputGuard, NoteGraphQLCall]
+CONFIG = StrawberryConfig(scalar_map={Decimal: BoundedDecimal})
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS)
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS, config=CONFIG)

@@ -16,6 +16,7 @@ from service.catalogue.schemas import (
     ProgrammeInfo,
     Unit,
 )
+from service.kit.inputs import LongText, ShortText
 from service.kit.rest import PROBLEM_RESPONSES, WRITE_RESPONSES, IdempotencyKey, idempotent_write
 
 router = APIRouter(tags=["catalogue"], responses=PROBLEM_RESPONSES)
@@ -27,7 +28,7 @@ async def list_indicators(db: ReadDb, programme: Programme | None = None) -> lis
 
 
 @router.get("/indicators/{code}", summary="One indicator")
-async def get_indicator(db: ReadDb, code: str) -> Indicator:
+async def get_indicator(db: ReadDb, code: ShortText) -> Indicator:
     return await service.indicator(db, code)
 
 
@@ -37,20 +38,20 @@ async def list_programmes(db: ReadDb) -> list[ProgrammeInfo]:
 
 
 class ProgrammeIn(BaseModel):
-    code: str = Field(description="Capitals, digits and underscores, e.g. SALE_HOUSING")
-    name_zh: str = Field(description="e.g. 配售型保障性住房")
-    reason: str
+    code: ShortText = Field(description="Capitals, digits and underscores, e.g. SALE_HOUSING")
+    name_zh: ShortText = Field(description="e.g. 配售型保障性住房")
+    reason: LongText
 
 
 class IndicatorIn(BaseModel):
-    code: str = Field(description="PROGRAMME:PHASE:UNIT[:BREAKDOWN]")
-    programme: str = Field(description="Code of an existing programme")
+    code: ShortText = Field(description="PROGRAMME:PHASE:UNIT[:BREAKDOWN]")
+    programme: ShortText = Field(description="Code of an existing programme")
     phase: Phase
     unit: Unit
-    breakdown: str | None = None
-    breakdown_zh: str | None = None
-    name_zh: str
-    reason: str
+    breakdown: ShortText | None = None
+    breakdown_zh: ShortText | None = None
+    name_zh: ShortText
+    reason: LongText
 
 
 @router.post(

@@ -77,6 +77,20 @@ UNIT_DECIMALS = {
     Unit.TEN_THOUSAND_YUAN: 2,
 }
 
+# Digits a value in this unit may have before the point: a province's whole programme
+# stays far below these, a typo of a few extra digits does not. Bounded by
+# service.kit.inputs AMOUNT_INTEGER_DIGITS, which the contracts publish.
+UNIT_INTEGER_DIGITS = {
+    Unit.SET: 9,
+    Unit.SET_OR_ROOM: 9,
+    Unit.HOUSEHOLD: 9,
+    Unit.COMMUNITY: 9,
+    Unit.BUILDING: 9,
+    Unit.TEN_THOUSAND_SQM: 7,  # 10^11 m²
+    Unit.HUNDRED_MILLION_YUAN: 7,  # 10^15 yuan
+    Unit.TEN_THOUSAND_YUAN: 11,  # 10^15 yuan
+}
+
 
 class Indicator(BaseModel):
     id: int = Field(exclude=True)  # internal key, never published

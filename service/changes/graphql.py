@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from service.changes import service
 from service.changes.schemas import Change
 from service.kit.graphql import Context, page_request
+from service.kit.graphql_inputs import Limit
 
 
 def _plain(value: Any) -> Any:
@@ -69,7 +70,7 @@ class ChangesQuery:
         info: strawberry.Info[Context, Any],
         after: str | None = None,
         region: str | None = None,
-        limit: int | None = None,
+        limit: Limit = None,
     ) -> ChangePageType:
         page = await service.follow(info.context.db, after, page_request(limit, None), region)
         return ChangePageType(

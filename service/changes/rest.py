@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from service.auth.sessions import ReadDb
 from service.changes import service
 from service.changes.schemas import ChangePage
+from service.kit.inputs import ShortText
 from service.kit.rest import PROBLEM_RESPONSES, PageParams
 
 router = APIRouter(tags=["changes"], responses=PROBLEM_RESPONSES)
@@ -20,8 +21,8 @@ async def list_changes(
     db: ReadDb,
     page: PageParams,
     after: Annotated[
-        str | None, Query(description="next_cursor of the previous page; omit to start")
+        ShortText | None, Query(description="next_cursor of the previous page; omit to start")
     ] = None,
-    region: Annotated[str | None, Query(description="Only changes in this subtree")] = None,
+    region: Annotated[ShortText | None, Query(description="Only changes in this subtree")] = None,
 ) -> ChangePage:
     return await service.follow(db, after, page, region)

@@ -10,6 +10,7 @@ from service.changes import store
 from service.changes.schemas import Change, ChangePage
 from service.kit.db import Session
 from service.kit.errors import InvalidInput
+from service.kit.inputs import INT32_MAX, INT64_MAX, int_problem
 from service.kit.pagination import PageRequest
 from service.regions import service as regions
 
@@ -28,6 +29,10 @@ def decode_cursor(cursor: str | None) -> tuple[int, int, int]:
         txid, rank, row_id = (int(part) for part in raw.split("."))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("after", "is not a cursor of this feed") from None
+    # a forged cursor must not carry numbers the database's bigint cannot hold
+    bounds = ((txid, INT64_MAX), (rank, INT32_MAX), (row_id, INT64_MAX))
+    if any(int_problem(n, 0, most) for n, most in bounds):
+        raise InvalidInput("after", "is not a cursor of this feed")
     return txid, rank, row_id
 
 

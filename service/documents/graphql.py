@@ -9,6 +9,7 @@ import strawberry
 from service.documents import service
 from service.documents.schemas import Document, StatedFilter, StatedValue
 from service.kit.graphql import Context, LoaderKey, PageType, batched_loader, page_request
+from service.kit.graphql_inputs import Limit, Offset
 from service.regions.ref import RegionRef, region_of
 
 
@@ -91,8 +92,8 @@ class DocumentsQuery:
         info: strawberry.Info[Context, Any],
         region: str | None = None,
         descendants: bool = False,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> DocumentPage:
         page = await service.documents(
             info.context.db, page_request(limit, offset), region=region, descendants=descendants

@@ -19,6 +19,7 @@ from service.exports.schemas import (
     UploadResult,
 )
 from service.kit.errors import InvalidInput
+from service.kit.inputs import LongText, ShortText
 from service.kit.rest import PROBLEM_JSON, PROBLEM_RESPONSES, WRITE_RESPONSES, Problem
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
@@ -67,7 +68,7 @@ async def export_file(
     dataset: Dataset,
     fmt: FileFormat,
     region: Annotated[
-        str | None, Query(description="Region code, e.g. 360100; none: every region")
+        ShortText | None, Query(description="Region code, e.g. 360100; none: every region")
     ] = None,
     descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
@@ -115,7 +116,7 @@ async def upload_figures(
     db: WriteDb,
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX")],
-    reason: Annotated[str, Form(description="Why these figures change; kept in the history")],
+    reason: Annotated[LongText, Form(description="Why these figures change; kept in the history")],
 ) -> UploadResult:
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:

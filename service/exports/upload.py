@@ -24,6 +24,7 @@ from service.figures import service as figures
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind, FigureWrite
 from service.kit.db import Session
 from service.kit.errors import Conflict, Forbidden, InvalidInput
+from service.kit.inputs import SHORT_TEXT, int_problem, text_problem
 from service.kit.writes import check_reason
 from service.kit.years import FIRST_YEAR, LAST_YEAR, YEARS
 
@@ -131,6 +132,9 @@ def _parse(
         bad("region_code", "give a region code")
     if not indicator:
         bad("indicator", "give an indicator code")
+    for key, text in (("region_code", region), ("indicator", indicator)):
+        if (problem := text_problem(text, SHORT_TEXT)) is not None:
+            bad(key, problem)
     year = _whole(formats.as_decimal(cell("year")))
     if year is None or year not in YEARS:
         bad("year", f"must be a year between {FIRST_YEAR} and {LAST_YEAR}")
@@ -150,7 +154,7 @@ def _parse(
         bad("unit", f"unknown unit '{unit_text}'")
     revision_text = formats.as_text(cell("revision"))
     revision = _whole(formats.as_decimal(cell("revision"))) if revision_text else 0
-    if revision is None or revision < 0:
+    if revision is None or int_problem(revision, 0) is not None:
         bad("revision", "must be a revision number as exported (blank for a new figure)")
     if len(errors) > before:
         return None

@@ -32,6 +32,7 @@ from service.kit.graphql import (
     guarded_write,
     page_request,
 )
+from service.kit.graphql_inputs import Limit, Offset, OptionalYear, Year
 from service.kit.pagination import Page, PageRequest
 from service.regions.ref import RegionRef, region_of
 
@@ -154,12 +155,12 @@ _figures_loader = batched_loader(_for_regions)
 async def region_figures(
     root: strawberry.Parent[HasCode],
     info: strawberry.Info[Context, Any],
-    year: int | None = None,
+    year: OptionalYear = None,
     programme: ProgrammeEnum | None = None,
     indicator: str | None = None,
     kind: FigureKindEnum | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    limit: Limit = None,
+    offset: Offset = None,
     as_of: datetime | None = None,
     certified: Annotated[bool, CERTIFIED_ARG] = False,
 ) -> FigurePage:
@@ -178,12 +179,12 @@ class FiguresQuery:
         info: strawberry.Info[Context, Any],
         region: str,
         descendants: bool = False,
-        year: int | None = None,
+        year: OptionalYear = None,
         programme: ProgrammeEnum | None = None,
         indicator: str | None = None,
         kind: FigureKindEnum | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
         as_of: datetime | None = None,
         certified: Annotated[bool, CERTIFIED_ARG] = False,
     ) -> FigurePage:
@@ -237,7 +238,7 @@ def _unit(unit: Any) -> Unit | None:
 
 
 async def _write(
-    info: strawberry.Info[Context, Any], year: int, reason: str, items: list[FigureWrite]
+    info: strawberry.Info[Context, Any], year: Year, reason: str, items: list[FigureWrite]
 ) -> FiguresWritten | ProblemUnion:
     context = info.context
 
@@ -283,7 +284,7 @@ class RevisionType:
 class FigureHistoryQuery:
     @strawberry.field(description="Every change of one figure: who, when, old and new value, why.")
     async def figure_history(
-        self, info: strawberry.Info[Context, Any], region: str, year: int, indicator: str
+        self, info: strawberry.Info[Context, Any], region: str, year: Year, indicator: str
     ) -> list[RevisionType]:
         revisions = await service.history(info.context.db, region, year, indicator)
         return [RevisionType.from_record(r) for r in revisions]
@@ -298,7 +299,7 @@ class FiguresMutation:
         self,
         info: strawberry.Info[Context, Any],
         region: str,
-        year: int,
+        year: Year,
         reason: str,
         items: list[ActualInput],
     ) -> WriteFiguresResult:
@@ -317,7 +318,7 @@ class FiguresMutation:
 
     @strawberry.mutation(description="Assign TARGET figures to regions below the caller's.")
     async def assign_targets(
-        self, info: strawberry.Info[Context, Any], year: int, reason: str, items: list[TargetInput]
+        self, info: strawberry.Info[Context, Any], year: Year, reason: str, items: list[TargetInput]
     ) -> WriteFiguresResult:
         writes = [
             FigureWrite(

@@ -13,9 +13,9 @@ from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import store as catalogue_store
 from service.catalogue.schemas import UNIT_NAMES_ZH
+from service.catalogue.units import value_problem
 from service.figures import store
 from service.figures.schemas import FigureKind, FigureWrite
-from service.figures.values import value_problem
 from service.kit.db import Session
 from service.kit.errors import Conflict, InvalidInput, ProblemError
 from service.periods import store as periods_store

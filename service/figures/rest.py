@@ -1,12 +1,12 @@
 """REST door to figures."""
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from service.auth.dependencies import Assigner, CurrentPrincipal, Reporter
 from service.auth.principal import Principal
@@ -22,6 +22,7 @@ from service.figures.schemas import (
     WriteResult,
 )
 from service.kit.db import Session
+from service.kit.inputs import Amount, Count, LongText, ShortText, YearValue
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -50,7 +51,7 @@ async def list_figures(
     descendants: Descendants = False,
     year: Year = None,
     programme: Programme | None = None,
-    indicator: Annotated[str | None, Query(description="Indicator code")] = None,
+    indicator: Annotated[ShortText | None, Query(description="Indicator code")] = None,
     kind: FigureKind | None = None,
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="Values as they stood at this time")
@@ -71,34 +72,36 @@ async def list_figures(
 
 
 class ActualIn(BaseModel):
-    indicator: str = Field(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
-    value: Decimal
+    indicator: ShortText = Field(
+        description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM"
+    )
+    value: Amount
     unit: Unit | None = Field(default=None, description="If given, must be the indicator's unit")
-    expected_revision: int | None = Field(
+    expected_revision: Count | None = Field(
         default=None, description="Revision read before; 0 when the figure must be new"
     )
 
 
 class ActualsIn(BaseModel):
-    year: int
-    reason: str
+    year: YearValue
+    reason: LongText
     items: list[ActualIn]
 
 
 class TargetIn(ActualIn):
-    region: str = Field(description="Code of a region strictly below the caller's")
+    region: ShortText = Field(description="Code of a region strictly below the caller's")
     kind: Literal[FigureKind.TARGET, FigureKind.SUPPLEMENTARY_TARGET] = FigureKind.TARGET
 
 
 class TargetsIn(BaseModel):
-    year: int
-    reason: str
+    year: YearValue
+    reason: LongText
     items: list[TargetIn]
 
 
 class ValueIn(BaseModel):
-    value: Decimal
-    reason: str
+    value: Amount
+    reason: LongText
     unit: Unit | None = None
 
 
@@ -106,7 +109,7 @@ async def _write(
     db: Session,
     principal: Principal,
     key: str | None,
-    year: int,
+    year: YearValue,
     reason: str,
     items: list[FigureWrite],
     request_id: str | None,
@@ -131,7 +134,7 @@ async def report_actuals(
     request: Request,
     db: WriteDb,
     principal: Reporter,
-    code: str,
+    code: ShortText,
     body: ActualsIn,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -164,10 +167,10 @@ async def assign_targets(
 @router.get("/regions/{code}/figures/{year}/{indicator}", summary="One figure, with its ETag")
 async def get_figure(
     db: ReadDb,
-    code: str,
-    year: int,
-    indicator: str,
-    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    code: ShortText,
+    year: YearValue,
+    indicator: ShortText,
+    if_none_match: Annotated[ShortText | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
     figure = await service.one(db, code, year, indicator)
     tag = service.etag(figure)
@@ -178,8 +181,23 @@ async def get_figure(
     return response
 
 
+class _KindConvertor(Convertor[str]):
+    """Only a kind is a kind: `PUT …/{indicator}/history` is then a 405, not a bad kind."""
+
+    regex = "|".join(k.value for k in FigureKind)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("figure_kind", _KindConvertor())
+
+
 @router.put(
-    "/regions/{code}/figures/{year}/{indicator}/{kind}",
+    "/regions/{code}/figures/{year}/{indicator}/{kind:figure_kind}",
     summary="Set one value; If-Match with the ETag read guards against lost updates",
     response_model=WriteResult,
     responses={
@@ -191,12 +209,12 @@ async def put_figure(
     request: Request,
     db: WriteDb,
     principal: CurrentPrincipal,
-    code: str,
-    year: int,
-    indicator: str,
+    code: ShortText,
+    year: YearValue,
+    indicator: ShortText,
     kind: FigureKind,
     body: ValueIn,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: Annotated[ShortText | None, Header(alias="If-Match")] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     item = FigureWrite(
@@ -214,5 +232,7 @@ async def put_figure(
     "/regions/{code}/figures/{year}/{indicator}/history",
     summary="Every change of a figure: who, when, old and new value, why",
 )
-async def figure_history(db: ReadDb, code: str, year: int, indicator: str) -> list[Revision]:
+async def figure_history(
+    db: ReadDb, code: ShortText, year: YearValue, indicator: ShortText
+) -> list[Revision]:
     return await service.history(db, code, year, indicator)

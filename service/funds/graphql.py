@@ -32,6 +32,7 @@ from service.kit.graphql import (
     guarded_write,
     page_request,
 )
+from service.kit.graphql_inputs import Limit, Offset, OptionalYear, Year
 from service.regions.ref import RegionRef, region_of
 
 FundSourceEnum: Any = described_enum("FundSource", "资金来源", SOURCE_NAMES_ZH)
@@ -121,7 +122,7 @@ _funds_loader = batched_loader(service.for_regions)
 async def region_fund_accounts(
     root: strawberry.Parent[HasCode],
     info: strawberry.Info[Context, Any],
-    year: int | None = None,
+    year: OptionalYear = None,
     source: FundSourceEnum | None = None,
 ) -> list[FundAccountType]:
     """The region's fund accounts, batched across regions."""
@@ -139,10 +140,10 @@ class FundsQuery:
         info: strawberry.Info[Context, Any],
         region: str,
         descendants: bool = False,
-        year: int | None = None,
+        year: OptionalYear = None,
         source: FundSourceEnum | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> FundAccountPage:
         page = await service.for_region(
             info.context.db,
@@ -182,7 +183,7 @@ class FundsMutation:
         self,
         info: strawberry.Info[Context, Any],
         region: str,
-        year: int,
+        year: Year,
         source: FundSourceEnum,
         direction: MovementDirectionEnum,
         amount: Decimal,

@@ -1,7 +1,5 @@
 """REST door to fund accounts."""
 
-from decimal import Decimal
-
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -16,6 +14,7 @@ from service.funds.schemas import (
     FundSource,
     MovementDirection,
 )
+from service.kit.inputs import Amount, LongText, ShortText, YearValue
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -48,11 +47,11 @@ async def list_funds(
 
 class MovementIn(BaseModel):
     direction: MovementDirection
-    category: str | None = Field(
+    category: ShortText | None = Field(
         default=None, description="Programme code, e.g. RENT_SUBSIDY; none for an ADJUSTMENT"
     )
-    amount: Decimal = Field(description="万元, positive, at most 2 decimal places")
-    reason: str
+    amount: Amount = Field(description="万元, positive, at most 2 decimal places")
+    reason: LongText
 
 
 @router.post(
@@ -64,8 +63,8 @@ class MovementIn(BaseModel):
 async def record_movement(
     db: WriteDb,
     principal: Reporter,
-    code: str,
-    year: int,
+    code: ShortText,
+    year: YearValue,
     source: FundSource,
     body: MovementIn,
     idempotency_key: IdempotencyKey = None,

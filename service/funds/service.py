@@ -9,6 +9,8 @@ import asyncpg
 from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import store as catalogue_store
+from service.catalogue.schemas import Unit
+from service.catalogue.units import check_amount
 from service.figures.schemas import Source
 from service.funds import store
 from service.funds.schemas import (
@@ -24,7 +26,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput
 from service.kit.pagination import Page, PageRequest
-from service.kit.writes import check_amount, check_reason
+from service.kit.writes import check_reason
 from service.kit.years import check_year
 from service.regions import service as regions
 
@@ -105,12 +107,8 @@ def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
     )
 
 
-# 万元 are kept to the fen's hundredfold: two places, as the accounts are published.
-AMOUNT_PLACES = 2
-
-
 async def _check_movement(db: Session, movement: FundMovement) -> None:
-    check_amount("amount", movement.amount, AMOUNT_PLACES, "万元")
+    check_amount("amount", movement.amount, Unit.TEN_THOUSAND_YUAN)
     if movement.direction is MovementDirection.ADJUSTMENT:
         if movement.category is not None:
             raise InvalidInput("category", "an ADJUSTMENT changes the account, not a category")

@@ -184,7 +184,23 @@ def _with_problem(error: GraphQLError, timeouts: Timeouts | None) -> GraphQLErro
         error.extensions = {**(error.extensions or {}), **problem.problem()}
         if problem is not original:
             error.message = problem.detail  # never a raw database message
+        if (label := _CLASSIFICATION.get(problem.status)) is not None:
+            error.extensions["classification"] = label
     return error
+
+
+# The labels GraphQL servers commonly give errors (Apollo's codes), so that generic clients
+# and test tools tell a refused request from a server failure; 429 and 503 keep none.
+_CLASSIFICATION = {
+    400: "BAD_USER_INPUT",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "BAD_USER_INPUT",
+    409: "BAD_USER_INPUT",
+    412: "BAD_USER_INPUT",
+    413: "BAD_USER_INPUT",
+    422: "BAD_USER_INPUT",
+}
 
 
 @strawberry.interface(name="Problem", description="Why a mutation changed nothing.")

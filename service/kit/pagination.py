@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 
 from service.config import get_settings
 from service.kit.errors import InvalidInput
+from service.kit.inputs import MAX_PAGE_SIZE, int_problem
 
 T = TypeVar("T")
 
@@ -20,13 +21,12 @@ class PageRequest:
         settings = get_settings()
         if limit is None:
             limit = settings.default_page_size
-        if not 1 <= limit <= settings.max_page_size:
-            raise InvalidInput(
-                "limit", f"must be between 1 and {settings.max_page_size}, got {limit}"
-            )
+        most = min(settings.max_page_size, MAX_PAGE_SIZE)
+        if not 1 <= limit <= most:
+            raise InvalidInput("limit", f"must be between 1 and {most}, got {limit}")
         offset = offset or 0
-        if offset < 0:
-            raise InvalidInput("offset", f"must not be negative, got {offset}")
+        if (problem := int_problem(offset, 0)) is not None:
+            raise InvalidInput("offset", problem)
         return cls(limit, offset)
 
 

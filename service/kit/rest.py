@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.kit.db import Session, as_problem
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
+from service.kit.inputs import MAX_PAGE_SIZE, Count, ShortText
+from service.kit.methods import allowed_methods
 from service.kit.pagination import Page, PageRequest
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
@@ -22,8 +24,10 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def _page_request(
-    limit: Annotated[int | None, Query(description="Page size (1–500, default 100)")] = None,
-    offset: Annotated[int | None, Query(description="Items to skip")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1–500, default 100)")
+    ] = None,
+    offset: Annotated[Count | None, Query(description="Items to skip")] = None,
 ) -> PageRequest:
     return PageRequest.of(limit, offset)
 
@@ -31,7 +35,7 @@ def _page_request(
 PageParams = Annotated[PageRequest, Depends(_page_request)]
 
 # The query parameters of every list that reads a region or its subtree.
-Region = Annotated[str, Query(description="Region code, e.g. 140500")]
+Region = Annotated[ShortText, Query(description="Region code, e.g. 140500")]
 Descendants = Annotated[bool, Query(description="Include the whole subtree")]
 Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 
@@ -85,6 +89,15 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Not found"},
     422: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Invalid input"},
+    # What any request may meet before it reaches its route: no or a bad token, a token
+    # without the scope, a request over a limit (GraphQL cost, body size, rate), a database
+    # that is away or past a timeout.
+    400: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Exceeds a limit"},
+    401: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "No valid token"},
+    403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Lacks the scope"},
+    413: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Body too large"},
+    429: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Rate limited"},
+    503: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Try again later"},
 }
 
 
@@ -129,6 +142,9 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "code": "http-error",
                 "instance": request.url.path,
             },
+            {"Allow": allowed_methods(request)}
+            if exc.status_code == 405
+            else dict(exc.headers or {}),
         )
 
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -158,7 +174,8 @@ Handler = Callable[..., Any]
 
 
 IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", description="Retries with the same key write once")
+    ShortText | None,
+    Header(alias="Idempotency-Key", description="Retries with the same key write once"),
 ]
 
 

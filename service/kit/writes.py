@@ -20,16 +20,3 @@ def decimal_places(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)  # finite values only
     return max(0, -exponent)
-
-
-def check_amount(field: str, amount: Decimal, places: int, unit_zh: str) -> Decimal:
-    """A sum of money moved: finite, positive, at most `places` decimals in its unit."""
-    if not amount.is_finite():
-        raise InvalidInput(field, f"must be a number, got {amount}")
-    if amount <= 0:
-        raise InvalidInput(field, f"must be positive, got {amount}")
-    if decimal_places(amount) > places:
-        raise InvalidInput(
-            field, f"amounts in {unit_zh} allow {places} decimal places, got {amount}"
-        )
-    return amount

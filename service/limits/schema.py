@@ -18,7 +18,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.config import Settings
-from service.graphql_schema import EXTENSIONS, Mutation, Query
+from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
@@ -91,7 +91,7 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
             HiddenSuggestions,  # last: validates with every rule the others added
             lambda: MaskErrors(should_mask_error=unexpected),
         ]
-    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
 
 
 def graphql_router(

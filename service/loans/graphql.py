@@ -20,6 +20,7 @@ from service.kit.graphql import (
     guarded_write,
     page_request,
 )
+from service.kit.graphql_inputs import Limit, Offset, OptionalYear, Year
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
 from service.regions.ref import RegionRef, region_of
@@ -141,7 +142,7 @@ def _of_year(
 ) -> Callable[[Session, list[str], int], Awaitable[dict[str, R | None]]]:
     """Rows of one year, keyed by region; None where a region has none."""
 
-    async def fetch(db: Session, codes: list[str], year: int) -> dict[str, R | None]:
+    async def fetch(db: Session, codes: list[str], year: Year) -> dict[str, R | None]:
         found = await of(db, codes, LoanFilter(year=year))
         return {code: found.get((code, year)) for code in codes}
 
@@ -154,7 +155,7 @@ _bonds_loader = batched_loader(_of_year(service.bonds_of))
 
 
 async def region_loans(
-    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: int
+    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: Year
 ) -> RegionLoansType | None:
     """The region's loans of one year, batched across regions."""
     service.validate(LoanFilter(year=year))
@@ -163,7 +164,7 @@ async def region_loans(
 
 
 async def region_bonds(
-    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: int
+    root: strawberry.Parent[HasCode], info: strawberry.Info[Context, Any], year: Year
 ) -> BondIssueType | None:
     """The region's special bonds of one year, batched across regions."""
     service.validate(LoanFilter(year=year))
@@ -179,9 +180,9 @@ class LoansQuery:
         info: strawberry.Info[Context, Any],
         region: str,
         descendants: bool = False,
-        year: int | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        year: OptionalYear = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> RegionLoansPage:
         page = await service.loans(
             info.context.db,
@@ -198,9 +199,9 @@ class LoansQuery:
         info: strawberry.Info[Context, Any],
         region: str,
         descendants: bool = False,
-        year: int | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        year: OptionalYear = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> BondIssuePage:
         page = await service.bonds(
             info.context.db,
@@ -242,7 +243,7 @@ class LoansMutation:
         self,
         info: strawberry.Info[Context, Any],
         region: str,
-        year: int,
+        year: Year,
         lender: str,
         amount: Decimal,
         reason: str,
@@ -264,7 +265,7 @@ class LoansMutation:
         self,
         info: strawberry.Info[Context, Any],
         region: str,
-        year: int,
+        year: Year,
         amount: Decimal,
         reason: str,
     ) -> RecordBondIssueResult:

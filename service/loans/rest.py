@@ -1,13 +1,12 @@
 """REST door to loans and bonds."""
 
-from decimal import Decimal
-
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from service.auth.dependencies import Reporter
 from service.auth.sessions import ReadDb, WriteDb
+from service.kit.inputs import Amount, LongText, ShortText, YearValue
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -53,8 +52,8 @@ async def list_bonds(
 
 
 class AmountIn(BaseModel):
-    amount: Decimal = Field(description="亿元, positive, at most 4 decimal places")
-    reason: str
+    amount: Amount = Field(description="亿元, positive, at most 4 decimal places")
+    reason: LongText
 
 
 @router.post(
@@ -66,9 +65,9 @@ class AmountIn(BaseModel):
 async def record_disbursement(
     db: WriteDb,
     principal: Reporter,
-    code: str,
-    year: int,
-    lender: str,
+    code: ShortText,
+    year: YearValue,
+    lender: ShortText,
     body: AmountIn,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -90,8 +89,8 @@ async def record_disbursement(
 async def record_bond_issue(
     db: WriteDb,
     principal: Reporter,
-    code: str,
-    year: int,
+    code: ShortText,
+    year: YearValue,
     body: AmountIn,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:

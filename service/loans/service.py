@@ -7,12 +7,14 @@ import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
+from service.catalogue.schemas import Unit
+from service.catalogue.units import check_amount
 from service.figures.schemas import Source
 from service.kit.db import Session
 from service.kit.decimals import percent, total
 from service.kit.errors import InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
-from service.kit.writes import check_amount, check_reason
+from service.kit.writes import check_reason
 from service.kit.years import check_year
 from service.loans import store
 from service.loans.schemas import BondIssue, Lender, LoanFacility, LoanFilter, RegionLoans
@@ -125,10 +127,6 @@ def _bond(row: asyncpg.Record) -> BondIssue:
     )
 
 
-# Loans and bonds are counted in 亿元 to four places, as the report publishes them.
-AMOUNT_PLACES = 4
-
-
 class LenderNotFound(NotFound):
     code = "lender-not-found"
     title = "Unknown lender"
@@ -144,7 +142,7 @@ async def _check_write(
     validate(LoanFilter(year=year))
     await regions.get(db, region)
     policy.ensure_can_report_funds(principal, region)
-    check_amount("amount", amount, AMOUNT_PLACES, "亿元")
+    check_amount("amount", amount, Unit.HUNDRED_MILLION_YUAN)
     return reason
 
 

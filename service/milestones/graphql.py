@@ -8,6 +8,7 @@ import strawberry
 
 from service.catalogue.graphql import ProgrammeEnum
 from service.kit.graphql import Context, PageType, described_enum, enum_value, page_request
+from service.kit.graphql_inputs import Limit, Offset
 from service.milestones import service
 from service.milestones.schemas import MILESTONE_PHASE_NAMES_ZH, Milestone, MilestoneFilter
 
@@ -58,8 +59,8 @@ class MilestonesQuery:
         info: strawberry.Info[Context, Any],
         programme: ProgrammeEnum | None = None,
         document: int | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> MilestonePage:
         flt = MilestoneFilter(programme=enum_value(programme), document=document)
         page = await service.milestones(info.context.db, flt, page_request(limit, offset))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from service.auth.sessions import ReadDb
 from service.catalogue.schemas import Programme
+from service.kit.inputs import Id
 from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams
 from service.milestones import service
 from service.milestones.schemas import Milestone, MilestoneFilter
@@ -18,7 +19,7 @@ async def list_milestones(
     db: ReadDb,
     page: PageParams,
     programme: Programme | None = None,
-    document: Annotated[int | None, Query(description="Id of the document setting them")] = None,
+    document: Annotated[Id | None, Query(description="Id of the document setting them")] = None,
 ) -> PageOut[Milestone]:
     flt = MilestoneFilter(programme=programme.value if programme else None, document=document)
     return PageOut.of(await service.milestones(db, flt, page))

@@ -8,6 +8,7 @@ import strawberry
 
 from service.figures.graphql import SourceType
 from service.kit.graphql import Context, described_enum
+from service.kit.graphql_inputs import OptionalYear, Year
 from service.oversight import ranking, service
 from service.oversight.schemas import (
     CHECK_NAMES_ZH,
@@ -228,7 +229,7 @@ class LaggardsType:
         )
 
 
-def _query(parent: str, level: Any, indicator: str, year: int) -> RankingQuery:
+def _query(parent: str, level: Any, indicator: str, year: Year) -> RankingQuery:
     return RankingQuery(
         parent=parent, level=RegionLevel(level.value), indicator=indicator, year=year
     )
@@ -243,7 +244,7 @@ class OversightQuery:
         self,
         info: strawberry.Info[Context, Any],
         region: str | None = None,
-        year: int | None = None,
+        year: OptionalYear = None,
         document: int | None = None,
     ) -> ConsistencyReportType:
         flt = ConsistencyFilter(region=region, year=year, document=document)
@@ -256,7 +257,7 @@ class OversightQuery:
         parent: str,
         level: RegionLevelEnum,
         indicator: str,
-        year: int,
+        year: Year,
     ) -> RankingType:
         q = _query(parent, level, indicator, year)
         return RankingType.from_record(await ranking.ranking(info.context.db, q))
@@ -268,7 +269,7 @@ class OversightQuery:
         parent: str,
         level: RegionLevelEnum,
         indicator: str,
-        year: int,
+        year: Year,
         below: Decimal | None = None,
         as_of: date | None = None,
     ) -> LaggardsType:

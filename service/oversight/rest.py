@@ -1,12 +1,12 @@
 """REST door to the oversight reports."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from service.auth.sessions import ReadDb
+from service.kit.inputs import Amount, Id, ShortText
 from service.kit.rest import PROBLEM_RESPONSES
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 from service.oversight import ranking, service
@@ -21,10 +21,10 @@ from service.regions.schemas import RegionLevel
 
 router = APIRouter(tags=["oversight"], responses=PROBLEM_RESPONSES)
 
-Parent = Annotated[str, Query(description="Code of the region whose subordinates are ranked")]
+Parent = Annotated[ShortText, Query(description="Code of the region whose subordinates are ranked")]
 Level = Annotated[RegionLevel, Query(description="CITY or COUNTY, below the parent")]
 Indicator = Annotated[
-    str, Query(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
+    ShortText, Query(description="Indicator code, e.g. RENTAL_HOUSING:START:SET_OR_ROOM")
 ]
 Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 
@@ -35,10 +35,12 @@ Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
 )
 async def consistency(
     db: ReadDb,
-    region: Annotated[str | None, Query(description="A region code: its whole subtree")] = None,
+    region: Annotated[
+        ShortText | None, Query(description="A region code: its whole subtree")
+    ] = None,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
     document: Annotated[
-        int | None, Query(description="A document id: findings involving its values")
+        Id | None, Query(description="A document id: findings involving its values")
     ] = None,
 ) -> ConsistencyReport:
     flt = ConsistencyFilter(region=region, year=year, document=document)
@@ -62,7 +64,7 @@ async def laggards(
     level: Level,
     indicator: Indicator,
     year: Year,
-    below: Annotated[Decimal | None, Query(description="Completion rate in percent")] = None,
+    below: Annotated[Amount | None, Query(description="Completion rate in percent")] = None,
     as_of: Annotated[date | None, Query(description="Milestones due on or before this day")] = None,
 ) -> Laggards:
     q = RankingQuery(parent=parent, level=level, indicator=indicator, year=year)

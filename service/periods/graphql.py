@@ -7,6 +7,7 @@ import strawberry
 
 from service.kit.db import Session
 from service.kit.graphql import Context, ProblemUnion, described_enum, guarded_write
+from service.kit.graphql_inputs import Year
 from service.periods import service
 from service.periods.schemas import (
     MOVE_NAMES_ZH,
@@ -69,7 +70,7 @@ MovePeriodResult = Annotated[PeriodType | ProblemUnion, strawberry.union("MovePe
 class PeriodsQuery:
     @strawberry.field(description="A region's reporting period of a year, with its moves.")
     async def reporting_period(
-        self, info: strawberry.Info[Context, Any], region: str, year: int
+        self, info: strawberry.Info[Context, Any], region: str, year: Year
     ) -> PeriodType:
         return PeriodType.from_record(await service.get(info.context.db, region, year))
 
@@ -83,7 +84,7 @@ class PeriodsMutation:
         self,
         info: strawberry.Info[Context, Any],
         region: str,
-        year: int,
+        year: Year,
         move: PeriodMoveEnum,
         reason: str,
     ) -> MovePeriodResult:

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb
+from service.kit.inputs import LongText, ShortText, YearValue
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -19,11 +20,11 @@ router = APIRouter(prefix="/regions", tags=["periods"], responses=PROBLEM_RESPON
 
 
 class MoveIn(BaseModel):
-    reason: str
+    reason: LongText
 
 
 @router.get("/{code}/periods/{year}", summary="A region's reporting period and its moves")
-async def get_period(db: ReadDb, code: str, year: int) -> Period:
+async def get_period(db: ReadDb, code: ShortText, year: YearValue) -> Period:
     return await service.get(db, code, year)
 
 
@@ -36,8 +37,8 @@ async def get_period(db: ReadDb, code: str, year: int) -> Period:
 async def move_period(
     db: WriteDb,
     principal: CurrentPrincipal,
-    code: str,
-    year: int,
+    code: ShortText,
+    year: YearValue,
     move: PeriodMove,
     body: MoveIn,
     idempotency_key: IdempotencyKey = None,

@@ -20,6 +20,7 @@ from service.kit.graphql import (
     guarded_write,
     page_request,
 )
+from service.kit.graphql_inputs import Limit, Offset
 from service.rectification import service
 from service.rectification.schemas import (
     ITEM_NAMES_ZH,
@@ -184,8 +185,8 @@ class RectificationQuery:
         descendants: bool = False,
         campaign: str | None = None,
         item: TallyItemEnum | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> TallyPage:
         page = await service.tallies(
             info.context.db,
@@ -204,8 +205,8 @@ class RectificationQuery:
         descendants: bool = False,
         item: TallyItemEnum | None = None,
         kind: CampaignKindEnum | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> TallySummaryPage:
         page = await service.summaries(
             info.context.db,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from service.auth.dependencies import RectificationRecorder
 from service.auth.sessions import ReadDb, WriteDb
+from service.kit.inputs import Count, LongText, ShortText
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -42,7 +43,9 @@ async def list_tallies(
     page: PageParams,
     region: Region,
     descendants: Descendants = False,
-    campaign: Annotated[str | None, Query(description="Campaign code, e.g. AUDIT_2016")] = None,
+    campaign: Annotated[
+        ShortText | None, Query(description="Campaign code, e.g. AUDIT_2016")
+    ] = None,
     item: TallyItem | None = None,
 ) -> PageOut[Tally]:
     flt = TallyFilter(campaign=campaign, item=item)
@@ -72,11 +75,11 @@ async def list_summaries(
 
 
 class RectificationIn(BaseModel):
-    rectified: int | None = Field(default=None, description="The new cumulative count rectified")
-    add: int | None = Field(default=None, description="Or: how many more were rectified")
+    rectified: Count | None = Field(default=None, description="The new cumulative count rectified")
+    add: Count | None = Field(default=None, description="Or: how many more were rectified")
     date: dt.date = Field(description="As of when the count holds (not in the future)")
-    reason: str
-    expected_rectified: int | None = Field(
+    reason: LongText
+    expected_rectified: Count | None = Field(
         default=None, description="The rectified count read before; a different one is a 409"
     )
 
@@ -90,8 +93,8 @@ class RectificationIn(BaseModel):
 async def record_rectification(
     db: WriteDb,
     principal: RectificationRecorder,
-    code: str,
-    campaign: str,
+    code: ShortText,
+    campaign: ShortText,
     item: TallyItem,
     body: RectificationIn,
     idempotency_key: IdempotencyKey = None,

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.auth.sessions import ReadDb
+from service.kit.inputs import ShortText
 from service.kit.rest import PROBLEM_RESPONSES
 from service.regions import service
 from service.regions.schemas import Region, RegionLevel, RegionTree
@@ -14,28 +15,30 @@ router = APIRouter(prefix="/regions", tags=["regions"], responses=PROBLEM_RESPON
 
 @router.get("/tree", summary="The region tree, whole or under one region")
 async def region_tree(
-    db: ReadDb, root: Annotated[str | None, Query(description="Region code")] = None
+    db: ReadDb, root: Annotated[ShortText | None, Query(description="Region code")] = None
 ) -> list[RegionTree]:
     return await service.tree(db, root)
 
 
 @router.get("/lookup", summary="Find a region by name or alias")
-async def lookup_region(db: ReadDb, name: str) -> Region:
+async def lookup_region(db: ReadDb, name: ShortText) -> Region:
     return await service.find(db, name=name)
 
 
 @router.get("/{code}", summary="One region")
-async def get_region(db: ReadDb, code: str) -> Region:
+async def get_region(db: ReadDb, code: ShortText) -> Region:
     return await service.get(db, code)
 
 
 @router.get("/{code}/children", summary="Direct children of a region")
-async def region_children(db: ReadDb, code: str, level: RegionLevel | None = None) -> list[Region]:
+async def region_children(
+    db: ReadDb, code: ShortText, level: RegionLevel | None = None
+) -> list[Region]:
     return await service.children(db, code, level)
 
 
 @router.get("/{code}/descendants", summary="All descendants of a region")
 async def region_descendants(
-    db: ReadDb, code: str, level: RegionLevel | None = None
+    db: ReadDb, code: ShortText, level: RegionLevel | None = None
 ) -> list[Region]:
     return await service.descendants(db, code, level)
