@@ -90,14 +90,19 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Not found"},
     422: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Invalid input"},
     # What any request may meet before it reaches its route: no or a bad token, a token
-    # without the scope, a request over a limit (GraphQL cost, body size, rate), a database
-    # that is away or past a timeout.
+    # without the scope, a request over a limit, a database that is away or past a
+    # timeout. (413 and 429 are declared app-wide with the limits: service.limits.contract.)
     400: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Exceeds a limit"},
     401: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "No valid token"},
     403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Lacks the scope"},
-    413: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Body too large"},
-    429: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Rate limited"},
-    503: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Try again later"},
+    503: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "The database is unreachable or past a timeout; retry after Retry-After",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
 }
 
 

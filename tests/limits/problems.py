@@ -20,4 +20,7 @@ def limit_problem(limit: str, value: int, detail: str, status: int = 400) -> dic
 def refused(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The problems of a GraphQL answer that ran nothing."""
     assert body["data"] is None
-    return [e["extensions"] for e in body["errors"]]
+    problems = [dict(e["extensions"]) for e in body["errors"]]
+    # GraphQL's own label beside the problem: a refusal is the caller's to fix
+    assert {p.pop("classification", None) for p in problems} <= {"BAD_USER_INPUT", None}
+    return problems

@@ -10,6 +10,7 @@ import pytest
 from service.cli import main
 from service.limits.persisted import AllowList, digest
 from tests.limits.conftest import AppClient
+from tests.limits.problems import refused
 
 PROVINCES = "query Provinces { provinces { code name } }"
 PROVINCES_DATA = {
@@ -67,15 +68,15 @@ async def test_production_runs_registered_operations_only(
     assert hashed_get.json() == {"data": PROVINCES_DATA}
     assert full_text.json() == {"data": PROVINCES_DATA}
     assert other.json()["data"] is None
-    assert [e["extensions"] for e in other.json()["errors"]] == [
+    assert refused(other.json()) == [
         not_allowed(
             "only registered operations are accepted; send one by its sha256", digest(OTHER)
         )
     ]
-    assert [e["extensions"] for e in unknown.json()["errors"]] == [
+    assert refused(unknown.json()) == [
         not_allowed(f"no registered operation has sha256 {'0' * 64}", "0" * 64)
     ]
-    assert [e["extensions"] for e in mismatched.json()["errors"]] == [
+    assert refused(mismatched.json()) == [
         not_allowed("the query does not match its sha256", digest(PROVINCES))
     ]
 
