@@ -25,6 +25,7 @@ from service.graphql_schema import schema
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
+from service.kit.read_routing import route_reads
 from service.kit.rest import install_problem_handlers
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
@@ -74,16 +75,18 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
             yield
             return
         url = settings.database_url or start_embedded(settings.data_dir)
-        owner = await asyncpg.connect(settings.migrate_database_url or url)
-        try:
-            await bootstrap.prepare(owner, seed=settings.seed_on_start)
-        finally:
-            await owner.close()
+        if settings.migrate_on_start:
+            owner = await asyncpg.connect(settings.migrate_database_url or url)
+            try:
+                await bootstrap.prepare(owner, seed=settings.seed_on_start)
+            finally:
+                await owner.close()
         database = await Database.connect(
             url,
             settings.read_database_url,
             max_size=settings.pool_max_size,
             timeouts=settings.timeouts(),
+            replica=settings.replica_policy(),
         )
         app.state.db = database
         try:
@@ -102,6 +105,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     install_problem_handlers(app)
     install_auth(app, settings)
     app.middleware("http")(_request_id)
+    app.middleware("http")(route_reads)
     for router in (
         regions_router,
         figures_router,
