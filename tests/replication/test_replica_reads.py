@@ -117,6 +117,24 @@ async def test_a_request_that_wrote_reads_the_primary(database: Database) -> Non
         assert await _in_recovery(database) is True
 
 
+async def test_a_graphql_mutation_reads_its_answer_from_the_primary(
+    client: httpx.AsyncClient,
+) -> None:
+    mutation = """mutation {
+      reportActuals(region: "360121", year: 2024, reason: "月报",
+                    items: [{indicator: "RENTAL_HOUSING:START:SET_OR_ROOM", value: "777"}]) {
+        ... on FiguresWritten { figures { actual region { name } } }
+      }
+    }"""
+    response = await client.post("/graphql", json={"query": mutation})
+    assert response.json()["data"]["reportActuals"] == {
+        "figures": [{"actual": "777", "region": {"name": "南昌县"}}]
+    }
+    # the region was read after the write, in the same request: on the primary
+    assert response.headers["X-Anju-Read-From"] == "primary"
+    assert replicas.is_lsn(response.headers["X-Anju-LSN"])
+
+
 async def test_rest_reads_answer_from_the_replica(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/figures", params={"region": COUNTY, "year": 2024})
     assert response.status_code == 200
