@@ -23,6 +23,7 @@ from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 from service.kit.json_depth import JsonDepthLimit
+from service.kit.read_routing import route_reads
 from service.kit.rest import install_problem_handlers
 from service.limits.contract import LIMIT_RESPONSES
 from service.limits.install import install_limits
@@ -67,16 +68,18 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
             yield
             return
         url = settings.database_url or start_embedded(settings.data_dir)
-        owner = await asyncpg.connect(settings.migrate_database_url or url)
-        try:
-            await bootstrap.prepare(owner, seed=settings.seed_on_start)
-        finally:
-            await owner.close()
+        if settings.migrate_on_start:
+            owner = await asyncpg.connect(settings.migrate_database_url or url)
+            try:
+                await bootstrap.prepare(owner, seed=settings.seed_on_start)
+            finally:
+                await owner.close()
         database = await Database.connect(
             url,
             settings.read_database_url,
             max_size=settings.pool_max_size,
             timeouts=settings.timeouts(),
+            replica=settings.replica_policy(),
         )
         app.state.db = database
         try:
@@ -100,6 +103,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     # API only — not on the operators' /healthz, /readyz and /metrics
     rate_limited = [Depends(rate_limit)]
     app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
+    app.middleware("http")(route_reads)
     for router in (
         regions_router,
         figures_router,

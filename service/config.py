@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.kit.db import Timeouts
+from service.kit.replicas import ReplicaPolicy
 
 
 class Settings(BaseSettings):
@@ -40,6 +41,16 @@ class Settings(BaseSettings):
     lock_timeout_ms: int = Field(default=2_000, ge=1)
     pool_acquire_timeout_s: float = Field(default=2.0, gt=0)
     connect_timeout_s: float = Field(default=2.0, gt=0)
+    # Read replica (READ_DATABASE_URL): a read carrying X-Anju-Min-LSN waits this long for
+    # the replica to replay that write, then reads from the primary.
+    replica_lsn_wait_ms: int = Field(default=500, ge=0, le=10_000)
+    # A replica that does not accept a connection within this is taken for down ...
+    replica_connect_timeout_s: float = Field(default=0.5, gt=0)
+    # ... and reads stay on the primary this long before the replica is tried again.
+    replica_probe_interval_s: float = Field(default=5.0, gt=0)
+    # Apply migrations when the service starts: right for the one-process demo; off for
+    # replicas, which leave that to the one-shot `anju db migrate`.
+    migrate_on_start: bool = True
     # Writes run as this role, which owns no table, so row-level security applies.
     write_role: str = Field(default="anju_app", pattern=r"^[a-z_][a-z0-9_]*$")
 
@@ -121,6 +132,13 @@ class Settings(BaseSettings):
             lock_ms=self.lock_timeout_ms,
             acquire_s=self.pool_acquire_timeout_s,
             connect_s=self.connect_timeout_s,
+        )
+
+    def replica_policy(self) -> ReplicaPolicy:
+        return ReplicaPolicy(
+            lsn_wait_ms=self.replica_lsn_wait_ms,
+            connect_s=self.replica_connect_timeout_s,
+            probe_s=self.replica_probe_interval_s,
         )
 
     @field_validator("jwt_algorithms", mode="before")

@@ -2,7 +2,8 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import (
     AbstractAsyncContextManager,
     AsyncExitStack,
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import asyncpg
 
+from service.kit import replicas
 from service.kit.errors import ProblemError, Unavailable
+from service.kit.replicas import ReplicaBehind, ReplicaPolicy
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -256,10 +259,13 @@ class Database:
         write_pool: asyncpg.Pool,
         read_pool: asyncpg.Pool | None = None,
         timeouts: Timeouts | None = None,
+        replica: ReplicaPolicy | None = None,
     ) -> None:
         self.write_pool = write_pool
         self.read_pool = read_pool or write_pool
         self.timeouts = timeouts or Timeouts()
+        self.replica = replica or ReplicaPolicy()
+        self.breaker = replicas.Breaker(self.replica.probe_s)
         # Tests count the statements a request sends (batching, not N+1).
         self.observers: list[StatementObserver] = []
 
@@ -271,35 +277,93 @@ class Database:
         *,
         max_size: int = 10,
         timeouts: Timeouts | None = None,
+        replica: ReplicaPolicy | None = None,
     ) -> "Database":
         timeouts = timeouts or Timeouts()
+        replica = replica or ReplicaPolicy()
 
-        async def pool(dsn: str) -> asyncpg.Pool:
+        async def pool(dsn: str, *, min_size: int, connect_s: float) -> asyncpg.Pool:
             return await asyncpg.create_pool(
                 dsn,
-                min_size=1,
+                min_size=min_size,
                 max_size=max_size,
                 init=_init_connection,
-                timeout=timeouts.connect_s,
+                timeout=connect_s,
                 server_settings=timeouts.server_settings(),
             )
 
-        write_pool = await pool(url)
-        read_pool = await pool(read_url) if read_url else None
-        return cls(write_pool, read_pool, timeouts)
+        write_pool = await pool(url, min_size=1, connect_s=timeouts.connect_s)
+        # min_size 0: a replica that is down at start-up is routed around, not fatal
+        read_pool = (
+            await pool(read_url, min_size=0, connect_s=replica.connect_s) if read_url else None
+        )
+        return cls(write_pool, read_pool, timeouts, replica)
 
     async def close(self) -> None:
         await self.write_pool.close()
         if self.read_pool is not self.write_pool:
             await self.read_pool.close()
 
+    @property
+    def has_replica(self) -> bool:
+        return self.read_pool is not self.write_pool
+
     @asynccontextmanager
     async def session(self, *, readonly: bool = True) -> AsyncIterator[Session]:
         """A transaction for one request: a consistent snapshot for reads."""
-        pool = self.read_pool if readonly else self.write_pool
         with _translated(self.timeouts):
-            async with self._snapshot(pool, readonly) as session:
-                yield session
+            if readonly and self.has_replica:
+                async with self._routed_read() as session:
+                    yield session
+            else:
+                async with self._snapshot(self.write_pool, readonly) as session:
+                    _read_from("primary")
+                    yield session
+
+    @asynccontextmanager
+    async def _routed_read(self) -> AsyncIterator[Session]:
+        """A read snapshot on the replica when it may answer, else on the primary. Only
+        opening the snapshot falls back: a statement that fails later is the caller's."""
+        routing = replicas.current()
+        async with AsyncExitStack() as stack:
+            session: Session | None = None
+            if self.breaker.closed and not (routing and routing.wrote):
+                min_lsn = routing.min_lsn if routing else None
+                try:
+                    session = await stack.enter_async_context(
+                        self._snapshot(self.read_pool, True, self._replayed(min_lsn))
+                    )
+                    self.breaker.succeeded()
+                except ReplicaBehind:
+                    log.info("replica has not replayed %s yet; reading from the primary", min_lsn)
+                except Exception as error:
+                    if not (_connection_lost(error) or isinstance(error, TimeoutError)):
+                        raise
+                    self.breaker.failed()
+                    log.warning("replica unreachable (%s); reading from the primary", error)
+            if session is None:
+                session = await stack.enter_async_context(self._snapshot(self.write_pool, True))
+                _read_from("primary")
+            else:
+                _read_from("replica")
+            yield session
+
+    def _replayed(self, min_lsn: str | None) -> "Callable[[Connection], Awaitable[None]] | None":
+        """A check that the replica has replayed `min_lsn`, waiting a bounded time."""
+        if min_lsn is None:
+            return None
+        wait_s = self.replica.lsn_wait_ms / 1000
+
+        async def check(conn: Connection) -> None:
+            deadline = time.monotonic() + wait_s
+            while not await conn.fetchval(
+                "select coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)", min_lsn
+            ):
+                if time.monotonic() >= deadline:
+                    raise ReplicaBehind(min_lsn)
+                await asyncio.sleep(self.replica.poll_s)
+
+        return check
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
@@ -319,8 +383,15 @@ class Database:
             await session.aclose()
 
     @asynccontextmanager
-    async def _snapshot(self, pool: asyncpg.Pool, readonly: bool) -> AsyncIterator[Session]:
+    async def _snapshot(
+        self,
+        pool: asyncpg.Pool,
+        readonly: bool,
+        ready: "Callable[[Connection], Awaitable[None]] | None" = None,
+    ) -> AsyncIterator[Session]:
         async with _borrowed(pool, self.timeouts.acquire_s) as conn:
+            if ready:
+                await ready(conn)
             logger = self._observe if self.observers else None
             if logger:
                 conn.add_query_logger(logger)
@@ -354,13 +425,36 @@ class Database:
         self, role: str | None, **claims: str | None
     ) -> AsyncIterator[Session]:
         pool = self.write_pool
-        async with _borrowed(pool, self.timeouts.acquire_s) as conn, conn.transaction():
-            if role:
-                await conn.execute(f'set local role "{role}"')
-            session = Session(conn)
-            await session.set_claims(**claims)
-            yield session
+        routing = replicas.current()
+        if routing:
+            routing.wrote = True
+        async with _borrowed(pool, self.timeouts.acquire_s) as conn:
+            async with conn.transaction():
+                if role:
+                    await conn.execute(f'set local role "{role}"')
+                session = Session(conn)
+                await session.set_claims(**claims)
+                yield session
+            if routing and self.has_replica:
+                routing.lsn = await _commit_lsn(conn)
 
     def _observe(self, record: Any) -> None:
         for observer in self.observers:
             observer(record.query)
+
+
+def _read_from(source: replicas.Source) -> None:
+    routing = replicas.current()
+    if routing:
+        routing.source = source
+
+
+async def _commit_lsn(conn: Connection) -> str | None:
+    """The WAL position after a commit, for the caller to read its own write on a replica.
+    The write is done whatever happens here, so a failure only costs the header."""
+    try:
+        lsn: str = await conn.fetchval("select pg_current_wal_insert_lsn()::text")
+    except Exception as error:
+        log.warning("no LSN for a committed write: %s", error)
+        return None
+    return lsn
