@@ -23,7 +23,7 @@ from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 from service.kit.json_depth import JsonDepthLimit
-from service.kit.read_routing import route_reads
+from service.kit.read_routing import RouteReads
 from service.kit.rest import install_problem_handlers
 from service.limits.contract import LIMIT_RESPONSES
 from service.limits.install import install_limits
@@ -103,7 +103,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     # API only — not on the operators' /healthz, /readyz and /metrics
     rate_limited = [Depends(rate_limit)]
     app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
-    app.middleware("http")(route_reads)
+    app.add_middleware(RouteReads)
     for router in (
         regions_router,
         figures_router,
