@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # allow-list enforceable. development: everything open for people trying the service.
     environment: Literal["development", "production"] = "development"
 
+    # GraphQL documents whose parse and validation are kept per process (LRU), so a
+    # query that clients send again costs neither.
+    graphql_document_cache_size: int = Field(default=1000, ge=1)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

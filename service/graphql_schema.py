@@ -1,14 +1,19 @@
 """The GraphQL schema: every domain's query type merged in one place."""
 
+from functools import partial
+
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from service.catalogue.graphql import CatalogueMutation, CatalogueQuery
 from service.changes.graphql import ChangesQuery
+from service.config import get_settings
 from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import ProblemExtensions
+from service.kit.graphql_arguments import ArgumentMemo
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
 from service.oversight.graphql import OversightQuery
@@ -46,4 +51,16 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ProblemExtensions])
+_cached = get_settings().graphql_document_cache_size
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        ProblemExtensions,
+        # the same document is parsed and validated once per process, not per request
+        # (factories: the caches live at module level, one extension instance per request)
+        partial(ParserCache, maxsize=_cached),
+        partial(ValidationCache, maxsize=_cached),
+        ArgumentMemo,
+    ],
+)

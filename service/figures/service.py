@@ -10,7 +10,7 @@ from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import service as catalogue
 from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Indicator, Unit
+from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Indicator, Phase, Unit
 from service.figures import store
 from service.figures.schemas import (
     Figure,
@@ -75,7 +75,7 @@ def assemble(rows: Iterable[asyncpg.Record]) -> list[Figure]:
 
 
 def _source(row: asyncpg.Record) -> Source:
-    return Source(
+    return Source.model_construct(
         document_number=row["document_number"],
         annex=row["annex"],
         line=row["source_line"],
@@ -83,10 +83,12 @@ def _source(row: asyncpg.Record) -> Source:
     )
 
 
+# The rows come typed from the database: the records are built without validation,
+# which would cost more than the query on a nested read of a whole province.
 def _figure(rows: list[asyncpg.Record]) -> Figure:
     first = rows[0]
     values = [
-        FigureValue(
+        FigureValue.model_construct(
             kind=FigureKind(r["kind"]),
             value=r["value"],
             revision=r["revision"],
@@ -97,21 +99,22 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
     ]
     by_kind = {v.kind: v.value for v in values}
     target, actual = by_kind.get(FigureKind.TARGET), by_kind.get(FigureKind.ACTUAL)
-    return Figure(
+    unit = Unit(first["unit"])
+    return Figure.model_construct(
         region_code=first["region_code"],
         year=first["year"],
-        indicator=Indicator(
+        indicator=Indicator.model_construct(
             id=first["indicator_id"],
             code=first["indicator_code"],
             programme=first["programme_code"],
             programme_zh=first["programme_zh"],
-            phase=first["phase"],
-            unit=first["unit"],
+            phase=Phase(first["phase"]),
+            unit=unit,
             breakdown=first["breakdown"],
             breakdown_zh=first["breakdown_zh"],
             name_zh=first["indicator_zh"],
         ),
-        unit=Unit(first["unit"]),
+        unit=unit,
         target=target,
         actual=actual,
         supplementary_target=by_kind.get(FigureKind.SUPPLEMENTARY_TARGET),
