@@ -108,6 +108,28 @@ def token_jwks(args: argparse.Namespace) -> None:
     print(json.dumps(devkeys.load_or_create(get_settings().data_dir).jwks(), indent=2))
 
 
+def demo_national(args: argparse.Namespace) -> None:
+    from service import bootstrap
+    from service.demo import national
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_database_url())
+        try:
+            await bootstrap.prepare(conn, seed=True)
+            loaded = await national.load(conn, years=args.years, seed=args.seed)
+        except national.AlreadyLoaded as error:
+            sys.exit(str(error))
+        finally:
+            await conn.close()
+        print(
+            f"loaded {loaded.figures} synthetic figures, {loaded.fund_accounts} fund accounts,"
+            f" {loaded.loans} loan facilities, {loaded.bonds} bond issues,"
+            f" {loaded.tallies} rectification tallies in {loaded.seconds:.1f} s"
+        )
+
+    asyncio.run(run())
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -167,6 +189,14 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=export_schema)
 
     _token_commands(sub)
+
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(required=True)
+    p = demo.add_parser(
+        "national", help="fill every region of the country with synthetic figures (COPY)"
+    )
+    p.add_argument("--years", type=_positive_int, default=10, help="years ending 2024")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+    p.set_defaults(func=demo_national)
 
     args = parser.parse_args(argv)
     args.func(args)
