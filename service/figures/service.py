@@ -83,13 +83,18 @@ def _source(row: asyncpg.Record) -> Source:
     )
 
 
+_KINDS = {kind.value: kind for kind in FigureKind}
+_UNITS = {unit.value: unit for unit in Unit}
+_PHASES = {phase.value: phase for phase in Phase}
+
+
 # The rows come typed from the database: the records are built without validation,
 # which would cost more than the query on a nested read of a whole province.
 def _figure(rows: list[asyncpg.Record]) -> Figure:
     first = rows[0]
     values = [
         FigureValue.model_construct(
-            kind=FigureKind(r["kind"]),
+            kind=_KINDS[r["kind"]],
             value=r["value"],
             revision=r["revision"],
             updated_at=r["updated_at"],
@@ -99,7 +104,7 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
     ]
     by_kind = {v.kind: v.value for v in values}
     target, actual = by_kind.get(FigureKind.TARGET), by_kind.get(FigureKind.ACTUAL)
-    unit = Unit(first["unit"])
+    unit = _UNITS[first["unit"]]
     return Figure.model_construct(
         region_code=first["region_code"],
         year=first["year"],
@@ -108,7 +113,7 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             code=first["indicator_code"],
             programme=first["programme_code"],
             programme_zh=first["programme_zh"],
-            phase=Phase(first["phase"]),
+            phase=_PHASES[first["phase"]],
             unit=unit,
             breakdown=first["breakdown"],
             breakdown_zh=first["breakdown_zh"],
