@@ -202,7 +202,15 @@ def count_figures(value: Any) -> int:
 
 
 def wrk(base: str, request: Request, connections: int, duration: int, folder: Path) -> Result:
-    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command = [
+        "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "30s",  # wrk's own 2 s would drop the slow answers from the latencies
+    ]
     if request.body is not None:
         script = folder / f"{request.system}-{request.name.replace(' ', '-')}.lua"
         script.write_text(
@@ -216,13 +224,14 @@ def wrk(base: str, request: Request, connections: int, duration: int, folder: Pa
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return Result(
         request,
         connections,
         rps,
         _percentile(out, "50%"),
         _percentile(out, "99%"),
-        int(errors.group(1)) if errors else 0,
+        sum(int(m.group(1)) for m in (errors, timeouts) if m),
     )
 
 
@@ -258,13 +267,13 @@ def table(results: list[Result]) -> list[str]:
             continue
         other = by_key.get((r.request.name, "postgraphile", r.connections))
         theirs = (
-            f"{other.rps:.0f} | {other.p50_ms:.1f} | {other.p99_ms:.1f} | {r.rps / other.rps:.2f}×"
+            f"{other.rps:.1f} | {other.p50_ms:.1f} | {other.p99_ms:.1f} | {r.rps / other.rps:.2f}×"
             if other
             else "— | — | — | —"
         )
         errors = f" ({r.errors} errors)" if r.errors else ""
         lines.append(
-            f"| {r.request.name} | {r.connections} | {r.rps:.0f}{errors} | {r.p50_ms:.1f} |"
+            f"| {r.request.name} | {r.connections} | {r.rps:.1f}{errors} | {r.p50_ms:.1f} |"
             f" {r.p99_ms:.1f} | {theirs} |"
         )
     return lines
@@ -367,6 +376,10 @@ def main() -> None:
             for request in requests:
                 base = anju if request.system == "anju" else postgraphile
                 for connections in args.connections:
+                    # the previous run may have left requests queued in either server:
+                    # one answered request means they are drained
+                    fetch(base, request)
+                    time.sleep(1)
                     result = wrk(base, request, connections, args.duration, work)
                     print(
                         f"{request.system:12} {request.name:30} c={connections:<3}"
@@ -394,7 +407,8 @@ Written by `bench/run.py` on {now}.
 - Machine: {machine()}.
 - Command: `.venv/bin/python bench/run.py --duration {args.duration} --years {args.years}
   --connections {" ".join(map(str, args.connections))}`; each cell is one
-  `wrk -t<min(c, 2)> -c<c> -d{args.duration}s --latency` run against loopback.
+  `wrk -t<min(c, 2)> -c<c> -d{args.duration}s --latency --timeout 30s` run against
+  loopback.
 - Data: the seed documents plus `anju demo national --years {args.years}` (synthetic,
   the whole country) in one embedded PostgreSQL; both systems read the same database.
 - This service: `uvicorn service.app:create_app --factory --no-access-log` (one process,

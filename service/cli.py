@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,15 @@ def serve(args: argparse.Namespace) -> None:
     from service.app import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(), host=args.host or settings.host, port=args.port or settings.port)
+    host, port = args.host or settings.host, args.port or settings.port
+    workers = args.workers or settings.workers or os.cpu_count() or 1
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port)
+        return
+    from service.workers import prepare_for_workers
+
+    prepare_for_workers(settings)
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def db_migrate(args: argparse.Namespace) -> None:
@@ -173,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers", type=_positive_int, help="processes serving requests (default: one per core)"
+    )
     p.set_defaults(func=serve)
 
     db = sub.add_parser("db", help="database tasks").add_subparsers(required=True)

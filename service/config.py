@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # GraphQL documents whose parse and validation are kept per process (LRU), so a
     # query that clients send again costs neither.
     graphql_document_cache_size: int = Field(default=1000, ge=1)
+    # `anju serve` processes; None: one per core (`--workers` overrides it)
+    workers: int | None = Field(default=None, ge=1)
 
     @property
     def production(self) -> bool:
