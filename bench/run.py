@@ -164,9 +164,11 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 @contextmanager
-def started(command: list[str], env: dict[str, str], ready: str) -> Iterator[None]:
+def started(command: list[str], env: dict[str, str], ready: str, log: Path) -> Iterator[None]:
+    # output to a file: a pipe nobody reads fills up and blocks the server on its next log
+    output = log.open("wb")
     process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
     )
     try:
         wait_for(ready)
@@ -177,6 +179,7 @@ def started(command: list[str], env: dict[str, str], ready: str) -> Iterator[Non
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        output.close()
 
 
 def fetch(base: str, request: Request) -> Any:
@@ -361,8 +364,13 @@ def main() -> None:
         }
         results: list[Result] = []
         with (
-            started(anju_command, env, f"{anju}/api/v1/programmes"),
-            started(pg_command, {}, f"{postgraphile}/graphql?query=%7B__typename%7D"),
+            started(anju_command, env, f"{anju}/api/v1/programmes", work / "anju.log"),
+            started(
+                pg_command,
+                {},
+                f"{postgraphile}/graphql?query=%7B__typename%7D",
+                work / "postgraphile.log",
+            ),
         ):
             rows: dict[tuple[str, str], int] = {}
             for request in requests:

@@ -25,6 +25,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
+from service.kit.records import construct
 from service.kit.writes import check_reason, decimal_places
 from service.kit.years import check_year
 from service.periods import service as periods
@@ -75,7 +76,8 @@ def assemble(rows: Iterable[asyncpg.Record]) -> list[Figure]:
 
 
 def _source(row: asyncpg.Record) -> Source:
-    return Source.model_construct(
+    return construct(
+        Source,
         document_number=row["document_number"],
         annex=row["annex"],
         line=row["source_line"],
@@ -93,7 +95,8 @@ _PHASES = {phase.value: phase for phase in Phase}
 def _figure(rows: list[asyncpg.Record]) -> Figure:
     first = rows[0]
     values = [
-        FigureValue.model_construct(
+        construct(
+            FigureValue,
             kind=_KINDS[r["kind"]],
             value=r["value"],
             revision=r["revision"],
@@ -105,10 +108,12 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
     by_kind = {v.kind: v.value for v in values}
     target, actual = by_kind.get(FigureKind.TARGET), by_kind.get(FigureKind.ACTUAL)
     unit = _UNITS[first["unit"]]
-    return Figure.model_construct(
+    return construct(
+        Figure,
         region_code=first["region_code"],
         year=first["year"],
-        indicator=Indicator.model_construct(
+        indicator=construct(
+            Indicator,
             id=first["indicator_id"],
             code=first["indicator_code"],
             programme=first["programme_code"],

@@ -3,6 +3,7 @@
 import asyncpg
 
 from service.kit.db import Session
+from service.kit.records import construct
 from service.regions.schemas import Region, RegionKind, RegionLevel
 
 _COLUMNS = """
@@ -19,7 +20,8 @@ _KINDS = {kind.value: kind for kind in RegionKind}
 def _region(row: asyncpg.Record) -> Region:
     # typed by the table's own checks: no validation, which costs more than the query on
     # a tree of the whole country
-    return Region.model_construct(
+    return construct(
+        Region,
         code=row["code"],
         name=row["name"],
         level=_LEVELS[row["level"]],
