@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -29,12 +30,23 @@ def serve(args: argparse.Namespace) -> None:
     from service.ops import logs
 
     settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    workers = args.workers or settings.workers or os.cpu_count() or 1
+    # JSON lines; the service writes its own access lines
+    log_config = logs.dict_config(settings.log_level)
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port, log_config=log_config, access_log=False)
+        return
+    from service.workers import prepare_for_workers
+
+    prepare_for_workers(settings)
     uvicorn.run(
-        create_app(),
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        # JSON lines; the service writes its own access lines
-        log_config=logs.dict_config(settings.log_level),
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config,
         access_log=False,
     )
 
@@ -127,6 +139,28 @@ def persisted_queries(args: argparse.Namespace) -> None:
         print(text)
 
 
+def demo_national(args: argparse.Namespace) -> None:
+    from service import bootstrap
+    from service.demo import national
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_database_url())
+        try:
+            await bootstrap.prepare(conn, seed=True)
+            loaded = await national.load(conn, years=args.years, seed=args.seed)
+        except national.AlreadyLoaded as error:
+            sys.exit(str(error))
+        finally:
+            await conn.close()
+        print(
+            f"loaded {loaded.figures} synthetic figures, {loaded.fund_accounts} fund accounts,"
+            f" {loaded.loans} loan facilities, {loaded.bonds} bond issues,"
+            f" {loaded.tallies} rectification tallies in {loaded.seconds:.1f} s"
+        )
+
+    asyncio.run(run())
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -170,6 +204,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers", type=_positive_int, help="processes serving requests (default: one per core)"
+    )
     p.set_defaults(func=serve)
 
     db = sub.add_parser("db", help="database tasks").add_subparsers(required=True)
@@ -194,6 +231,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("files", nargs="+", help="one operation document per file")
     p.add_argument("--out", help="write the JSON here (default: print it)")
     p.set_defaults(func=persisted_queries)
+
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(required=True)
+    p = demo.add_parser(
+        "national", help="fill every region of the country with synthetic figures (COPY)"
+    )
+    p.add_argument("--years", type=_positive_int, default=10, help="years ending 2024")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+    p.set_defaults(func=demo_national)
 
     args = parser.parse_args(argv)
     args.func(args)

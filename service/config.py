@@ -122,6 +122,12 @@ class Settings(BaseSettings):
     # JSON request bodies nested deeper than this are refused (400) before they are parsed.
     max_json_depth: int = Field(default=32, ge=1, le=1000)
 
+    # GraphQL documents whose parse and validation are kept per process (LRU), so a
+    # query that clients send again costs neither.
+    graphql_document_cache_size: int = Field(default=1000, ge=1)
+    # `anju serve` processes; None: one per core (`--workers` overrides it)
+    workers: int | None = Field(default=None, ge=1)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

@@ -8,7 +8,7 @@ import asyncpg
 from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue import service as catalogue
-from service.catalogue.schemas import Indicator, Unit
+from service.catalogue.schemas import Indicator, Phase, Unit
 from service.figures import pipeline, store
 from service.figures.schemas import (
     Figure,
@@ -23,6 +23,7 @@ from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput, NotFound, PreconditionFailed
 from service.kit.pagination import Page, PageRequest
+from service.kit.records import construct
 from service.kit.writes import check_reason
 from service.kit.years import check_year
 from service.regions import service as regions
@@ -71,7 +72,8 @@ def assemble(rows: Iterable[asyncpg.Record]) -> list[Figure]:
 
 
 def _source(row: asyncpg.Record) -> Source:
-    return Source(
+    return construct(
+        Source,
         document_number=row["document_number"],
         annex=row["annex"],
         line=row["source_line"],
@@ -79,11 +81,19 @@ def _source(row: asyncpg.Record) -> Source:
     )
 
 
+_KINDS = {kind.value: kind for kind in FigureKind}
+_UNITS = {unit.value: unit for unit in Unit}
+_PHASES = {phase.value: phase for phase in Phase}
+
+
+# The rows come typed from the database: the records are built without validation,
+# which would cost more than the query on a nested read of a whole province.
 def _figure(rows: list[asyncpg.Record]) -> Figure:
     first = rows[0]
     values = [
-        FigureValue(
-            kind=FigureKind(r["kind"]),
+        construct(
+            FigureValue,
+            kind=_KINDS[r["kind"]],
             value=r["value"],
             revision=r["revision"],
             updated_at=r["updated_at"],
@@ -93,21 +103,24 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
     ]
     by_kind = {v.kind: v.value for v in values}
     target, actual = by_kind.get(FigureKind.TARGET), by_kind.get(FigureKind.ACTUAL)
-    return Figure(
+    unit = _UNITS[first["unit"]]
+    return construct(
+        Figure,
         region_code=first["region_code"],
         year=first["year"],
-        indicator=Indicator(
+        indicator=construct(
+            Indicator,
             id=first["indicator_id"],
             code=first["indicator_code"],
             programme=first["programme_code"],
             programme_zh=first["programme_zh"],
-            phase=first["phase"],
-            unit=first["unit"],
+            phase=_PHASES[first["phase"]],
+            unit=unit,
             breakdown=first["breakdown"],
             breakdown_zh=first["breakdown_zh"],
             name_zh=first["indicator_zh"],
         ),
-        unit=Unit(first["unit"]),
+        unit=unit,
         target=target,
         actual=actual,
         supplementary_target=by_kind.get(FigureKind.SUPPLEMENTARY_TARGET),

@@ -16,62 +16,61 @@ class FigureRows:
     totals: dict[str | None, int]
 
 
-# The figures as they are now, or as they stood at $9 (rebuilt from the history).
-_SOURCE = """
-stored as (
-    select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value, f.revision,
-           f.updated_at, f.document_id, f.annex, f.source_line, f.source_principal
-    from figures f
-    where $9::timestamptz is null and f.region_code = any($1::text[])
-    union all
-    select * from (
-        select distinct on (v.figure_id) v.figure_id, v.region_code, v.year, v.indicator_id, v.kind,
-               v.value, v.revision, v.changed_at, v.document_id, v.annex, v.source_line, v.principal
-        from figure_revisions v
-        where v.changed_at <= $9 and v.region_code = any($1::text[])
-        order by v.figure_id, v.revision desc) h
-), src as (
-    -- $10: ACTUAL values only from certified reporting periods
-    select s.* from stored s
-    where $10::boolean is not true or s.kind <> 'ACTUAL' or exists (
-        select 1 from reporting_periods rp
-        where rp.region_code = s.region_code and rp.year = s.year and rp.status = 'CERTIFIED')
-), k as (
-    select distinct f.region_code, f.year, f.indicator_id, p.sort_order as p_sort, i.sort_order as i_sort
-    from src f
-    join indicators i on i.id = f.indicator_id
-    join programmes p on p.code = i.programme_code
-    where ($2::int is null or f.year = $2)
-      and ($3::text is null or i.programme_code = $3)
-      and ($4::text is null or i.code = $4)
-      and ($5::text is null or f.kind = $5)
-)"""
+class _Params:
+    """Positional parameters of a statement built from the filters that are set: a filter
+    left out is absent from the SQL, so every condition can be an index condition."""
 
-_PAGE = (
-    "with "
-    + _SOURCE
-    + """
-, r as (
-    select k.*,
-           row_number() over (partition by case when $8 then k.region_code end
-                              order by k.region_code, k.year, k.p_sort, k.i_sort, k.indicator_id) as rn,
-           count(*) over (partition by case when $8 then k.region_code end) as total
-    from k
-)
-select f.figure_id, f.region_code, f.year, f.kind, f.value, f.revision, f.updated_at,
-       d.number as document_number, f.annex, f.source_line, f.source_principal,
-       i.id as indicator_id, i.code as indicator_code, i.programme_code, p.name_zh as programme_zh,
-       i.phase, i.unit, i.breakdown, i.breakdown_zh, i.name_zh as indicator_zh,
-       r.rn, r.total
-from r
-join src f using (region_code, year, indicator_id)
-join indicators i on i.id = f.indicator_id
-join programmes p on p.code = i.programme_code
-left join documents d on d.id = f.document_id
-where r.rn > $6 and r.rn <= $6 + $7
-order by r.region_code, r.rn, f.kind
-"""
-)
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any, cast: str) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}::{cast}"
+
+
+def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
+    """The matching figure values, computed once: as they are now, or as they stood at
+    `as_of` (rebuilt from the history); with the same filters applied in either case."""
+    alias = "v" if flt.as_of is not None else "f"
+    conditions = [f"{alias}.region_code = any({arg(region_codes, 'text[]')})"]
+    if flt.year is not None:
+        conditions.append(f"{alias}.year = {arg(flt.year, 'int')}")
+    if flt.programme is not None:
+        # an array, not a join: the indicator ids become index conditions
+        conditions.append(
+            f"{alias}.indicator_id = any(array(select id from indicators"
+            f" where programme_code = {arg(flt.programme, 'text')}))"
+        )
+    if flt.indicator is not None:
+        conditions.append(
+            f"{alias}.indicator_id = (select id from indicators"
+            f" where code = {arg(flt.indicator, 'text')})"
+        )
+    if flt.kind is not None:
+        conditions.append(f"{alias}.kind = {arg(flt.kind.value, 'text')}")
+    where = " and ".join(conditions)
+    if flt.as_of is None:
+        stored = f"""
+            select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value,
+                   f.revision, f.updated_at, f.document_id, f.annex, f.source_line,
+                   f.source_principal
+            from figures f where {where}"""
+    else:
+        stored = f"""
+            select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
+                   v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
+                   v.document_id, v.annex, v.source_line, v.principal as source_principal
+            from figure_revisions v
+            where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
+            order by v.figure_id, v.revision desc"""
+    certified = ""
+    if flt.certified_only:
+        certified = """
+            where s.kind <> 'ACTUAL' or exists (
+                select 1 from reporting_periods rp
+                where rp.region_code = s.region_code and rp.year = s.year
+                  and rp.status = 'CERTIFIED')"""
+    return f"select s.* from ({stored}) s{certified}"
 
 
 async def page(
@@ -83,9 +82,33 @@ async def page(
     *,
     per_region: bool,
 ) -> FigureRows:
-    """One page of figures: over all `region_codes`, or one page per region (batched reads)."""
-    args = _args(region_codes, flt)
-    rows = await db.fetch(_PAGE, *args[:5], offset, limit, per_region, *args[5:])
+    """One page of figures: over all `region_codes`, or one page per region (batched reads).
+
+    A page counts figures (region, year, indicator), not values: `rn` numbers them, and
+    the largest `rn` of a partition is its total."""
+    arg = _Params()
+    source = _source(region_codes, flt, arg)
+    partition = "partition by s.region_code" if per_region else ""
+    total_partition = "partition by r.region_code" if per_region else ""
+    sql = f"""
+        select n.*, d.number as document_number
+        from (
+            select r.*, max(r.rn) over ({total_partition}) as total
+            from (
+                select s.*, i.code as indicator_code, i.programme_code,
+                       p.name_zh as programme_zh, i.phase, i.unit, i.breakdown,
+                       i.breakdown_zh, i.name_zh as indicator_zh,
+                       dense_rank() over ({partition} order by s.region_code, s.year,
+                           p.sort_order, i.sort_order, s.indicator_id) as rn
+                from ({source}) s
+                join indicators i on i.id = s.indicator_id
+                join programmes p on p.code = i.programme_code
+            ) r
+        ) n
+        left join documents d on d.id = n.document_id
+        where n.rn > {arg(offset, "bigint")} and n.rn <= {arg(offset + limit, "bigint")}
+        order by n.region_code, n.rn, n.kind"""
+    rows = await db.fetch(sql, *arg.values)
     totals: dict[str | None, int] = {}
     for row in rows:
         totals[row["region_code"] if per_region else None] = row["total"]
@@ -94,24 +117,14 @@ async def page(
 
 async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
     """Matches when a page came back empty (offset past the end)."""
+    arg = _Params()
+    source = _source(region_codes, flt, arg)
     value = await db.fetchval(
-        "with " + _SOURCE.replace("$9", "$6").replace("$10", "$7") + " select count(*) from k",
-        *_args(region_codes, flt),
+        f"select count(*) from (select distinct region_code, year, indicator_id"
+        f" from ({source}) s) k",
+        *arg.values,
     )
     return int(value)
-
-
-def _args(region_codes: list[str], flt: FigureFilter) -> tuple[Any, ...]:
-    kind = flt.kind.value if flt.kind else None
-    return (
-        region_codes,
-        flt.year,
-        flt.programme,
-        flt.indicator,
-        kind,
-        flt.as_of,
-        flt.certified_only,
-    )
 
 
 WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind

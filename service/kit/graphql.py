@@ -1,7 +1,7 @@
 """What every GraphQL module shares: the typed context, DataLoaders, pages, enums, errors."""
 
-from collections.abc import Awaitable, Callable, Hashable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, suppress
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.fastapi import BaseContext
 
 from service.kit.db import Database, Session, Timeouts, as_problem
@@ -160,6 +160,12 @@ class PageType(Generic[T]):
         )
 
 
+def served_as(_type: type[T], record: object) -> T:
+    """A domain record served as the GraphQL type whose fields it has under the same
+    names: fields resolve by attribute, so nested reads skip a copy per row."""
+    return record  # type: ignore[return-value]
+
+
 def enum_value(value: Enum | None) -> Any:
     return value.value if value is not None else None
 
@@ -272,3 +278,19 @@ async def guarded_write(
 
 
 __all__ = ["Context", "InvalidInput", "LoaderKey", "ProblemExtensions", "ctx", "described_enum"]
+
+
+class CachedParse(ParserCache):
+    """Strawberry's parse cache, except that a document that fails to parse (a syntax
+    error, or past the token limit) is left to the schema's own parse, which reports
+    the error the way the limits turn into problems."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        # a document another extension already decided on (a refused one) stays as it is
+        if context.graphql_document is None and context.query:
+            with suppress(GraphQLError):
+                context.graphql_document = self.cached_parse_document(
+                    context.query, **context.parse_options
+                )
+        yield

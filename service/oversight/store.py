@@ -8,14 +8,20 @@ from service.kit.db import Session
 
 # The year a document's values belong to, per annex and region: stated values carry
 # none, so it is read off what the same document imported alongside them. History
-# rows keep the document even after a clerk has overwritten the figure.
-_DOCUMENT_YEARS = """
-document_years as (
-    select document_id, annex, region_code, year from figure_revisions where document_id is not null
-    union select document_id, annex, region_code, year from fund_accounts where document_id is not null
-    union select document_id, annex, region_code, year from loan_facilities where document_id is not null
-    union select document_id, annex, region_code, year from bond_issues where document_id is not null
-)"""
+# rows keep the document even after a clerk has overwritten the figure. `{match}` is
+# the condition on each table; every branch is one index probe (read_indexes).
+_DOCUMENT_YEAR = """(select min(y.year) from (
+    (select year from figure_revisions where {match} order by year limit 1)
+    union all (select year from fund_accounts where {match} order by year limit 1)
+    union all (select year from loan_facilities where {match} order by year limit 1)
+    union all (select year from bond_issues where {match} order by year limit 1)) y)"""
+
+
+def _document_year(document: str, annex: str | None = None, region: str | None = None) -> str:
+    match = f"document_id = {document}"
+    if annex is not None and region is not None:
+        match += f" and annex = {annex} and region_code = {region}"
+    return _DOCUMENT_YEAR.format(match=match)
 
 
 async def regions(db: Session) -> list[asyncpg.Record]:
@@ -43,17 +49,12 @@ async def figures(db: Session, region_codes: list[str], year: int | None) -> lis
 
 
 async def stated_values(db: Session, region_codes: list[str]) -> list[asyncpg.Record]:
-    """Stated values with the year they speak of (see _DOCUMENT_YEARS)."""
+    """Stated values with the year they speak of (see _DOCUMENT_YEAR)."""
     return await db.fetch(
-        f"""with {_DOCUMENT_YEARS}
-            select s.document_id, d.number as document_number, s.annex, s.source_line,
+        f"""select s.document_id, d.number as document_number, s.annex, s.source_line,
                    s.region_code, s.subject, s.value, s.decimals, s.is_percent,
-                   coalesce(
-                       (select min(y.year) from document_years y
-                        where y.document_id = s.document_id and y.annex = s.annex
-                          and y.region_code = s.region_code),
-                       (select min(y.year) from document_years y
-                        where y.document_id = s.document_id)) as year
+                   coalesce({_document_year("s.document_id", "s.annex", "s.region_code")},
+                            {_document_year("s.document_id")}) as year
             from stated_values s
             join documents d on d.id = s.document_id
             where s.region_code = any($1::text[])
@@ -92,13 +93,13 @@ async def milestones_due(
                 select up.region_code, r.parent_code
                 from up join regions r on r.code = up.ancestor
                 where r.parent_code is not null
-            ), {_DOCUMENT_YEARS}
+            )
             select up.region_code, m.id, m.due_on, m.required_rate, m.scope_zh
             from milestones m
             join documents d on d.id = m.document_id
             join up on up.ancestor = d.region_code
             where m.programme_code = $2 and m.phase = $3 and m.due_on <= $5
-              and $4 = (select min(y.year) from document_years y where y.document_id = m.document_id)
+              and $4 = {_document_year("m.document_id")}
             order by up.region_code, m.due_on, m.id""",
         region_codes,
         programme,

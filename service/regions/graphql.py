@@ -8,7 +8,14 @@ from strawberry.dataloader import DataLoader
 from service.figures.graphql import region_figures
 from service.funds.graphql import region_fund_accounts
 from service.kit.db import Session
-from service.kit.graphql import Context, LoaderKey, batched_loader, described_enum, enum_value
+from service.kit.graphql import (
+    Context,
+    LoaderKey,
+    batched_loader,
+    described_enum,
+    enum_value,
+    served_as,
+)
 from service.loans.graphql import region_bonds, region_loans
 from service.rectification.graphql import region_rectification, region_rectification_summary
 from service.regions import service, store
@@ -68,14 +75,8 @@ class RegionType:
 
     @classmethod
     def from_record(cls, r: Region) -> "RegionType":
-        return cls(
-            code=r.code,
-            name=r.name,
-            level=RegionLevelEnum(r.level.value),
-            kind=RegionKindEnum(r.kind.value),
-            aliases=r.aliases,
-            parent_code=r.parent_code,
-        )
+        # the record has the type's fields under the same names: served without a copy
+        return served_as(cls, r)
 
     @strawberry.field
     async def parent(self, info: strawberry.Info[Context, Any]) -> "RegionType | None":

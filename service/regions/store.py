@@ -1,7 +1,10 @@
 """All SQL about regions."""
 
+import asyncpg
+
 from service.kit.db import Session
-from service.regions.schemas import Region
+from service.kit.records import construct
+from service.regions.schemas import Region, RegionKind, RegionLevel
 
 _COLUMNS = """
     r.code, r.name, r.level, r.kind, r.parent_code,
@@ -10,8 +13,22 @@ _COLUMNS = """
 """
 
 
-def _region(row: object) -> Region:
-    return Region.model_validate(dict(row))  # type: ignore[call-overload]
+_LEVELS = {level.value: level for level in RegionLevel}
+_KINDS = {kind.value: kind for kind in RegionKind}
+
+
+def _region(row: asyncpg.Record) -> Region:
+    # typed by the table's own checks: no validation, which costs more than the query on
+    # a tree of the whole country
+    return construct(
+        Region,
+        code=row["code"],
+        name=row["name"],
+        level=_LEVELS[row["level"]],
+        kind=_KINDS[row["kind"]],
+        parent_code=row["parent_code"],
+        aliases=list(row["aliases"]),
+    )
 
 
 async def by_codes(db: Session, codes: list[str]) -> list[Region]:
@@ -74,7 +91,7 @@ async def subtrees(db: Session, roots: list[str], level: str | None) -> dict[str
     )
     found: dict[str, list[Region]] = {root: [] for root in roots}
     for row in rows:
-        found[row["root"]].append(_region({k: v for k, v in row.items() if k != "root"}))
+        found[row["root"]].append(_region(row))
     return found
 
 

@@ -12,10 +12,8 @@ from service.limits.persisted import AllowList, digest
 from tests.limits.conftest import AppClient
 from tests.limits.problems import refused
 
-PROVINCES = "query Provinces { provinces { code name } }"
-PROVINCES_DATA = {
-    "provinces": [{"code": "140000", "name": "山西省"}, {"code": "360000", "name": "江西省"}]
-}
+PROVINCES = 'query Jiangxi { region(code: "360000") { code name } }'
+PROVINCES_DATA = {"region": {"code": "360000", "name": "江西省"}}
 OTHER = '{ region(code: "360121") { name } }'
 
 

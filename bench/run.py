@@ -1,0 +1,440 @@
+"""Load benchmark: this service against PostGraphile 4 on the same PostgreSQL, with wrk.
+
+    .venv/bin/python bench/run.py [--duration 10] [--years 10] [--connections 1 8 32]
+
+Installs what it needs itself: `wrk` from Debian's packages (apt-get) and
+`postgraphile@4` from npm into bench/.cache/ (git-ignored). Starts an embedded
+PostgreSQL in a temporary folder, loads the seed documents and the synthetic national
+dataset (`anju demo national`), starts the service (uvicorn, one process) and
+PostGraphile on loopback, checks that both fetch the same rows, runs wrk for each
+request and connection count, prints a table and writes bench/RESULTS.md.
+Not part of CI: it takes minutes and its figures depend on the machine.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import asyncpg
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CACHE = BENCH / ".cache"
+POSTGRAPHILE = CACHE / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
+INDICATOR = "RENTAL_HOUSING:START:SET_OR_ROOM"
+
+sys.path.insert(0, str(ROOT))
+
+from service import bootstrap  # noqa: E402
+from service.demo import national  # noqa: E402
+from service.kit.db import start_embedded  # noqa: E402
+
+# The README's nested query: 江西省 → cities → counties → 2024 figures of one programme.
+NESTED = """{ region(code: "360000") { name children(level: CITY) { code name children {
+  code name figures(year: 2024, programme: RENTAL_HOUSING) {
+    items { indicator { nameZh } unit target actual completionRate } } } } } }"""
+# PostGraphile 4 filters on a table's own columns only: the programme's indicators are
+# asked for one by one (aliases), which fetches the same figure rows.
+PG_NESTED = """{ regionByCode(code: "360000") { name
+  regionsByParentCode(condition: {level: "CITY"}) { nodes { code name
+    regionsByParentCode { nodes { code name %s } } } } } }"""
+PG_FIGURES = """f%(n)d: figuresByRegionCode(condition: {year: 2024, indicatorId: %(id)d}) {
+  nodes { kind value indicatorByIndicatorId { nameZh unit } } }"""
+# The whole nation for one indicator: every province, city and county with its figure.
+NATION = """{ provinces { code name f: figures(year: 2024, indicator: "%(code)s") { items {
+  target actual completionRate } } children { code name f: figures(year: 2024,
+  indicator: "%(code)s") { items { target actual completionRate } } children { code name
+  f: figures(year: 2024, indicator: "%(code)s") { items { target actual completionRate } }
+  } } } }"""
+PG_NATION_FIGURES = """f: figuresByRegionCode(condition: {year: 2024, indicatorId: %(id)d}) {
+  nodes { kind value } }"""
+PG_NATION = """{ allRegions(condition: {parentCode: null}) { nodes { code name %(f)s
+  regionsByParentCode { nodes { code name %(f)s regionsByParentCode { nodes { code name %(f)s
+  } } } } } } }"""
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    system: str  # "anju" or "postgraphile"
+    method: str
+    path: str
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    request: Request
+    connections: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def ensure_tools() -> None:
+    if shutil.which("wrk") is None:
+        print("installing wrk (apt-get)", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    if not POSTGRAPHILE.exists():
+        print("installing postgraphile@4 (npm) into bench/.cache/", flush=True)
+        target = CACHE / "postgraphile"
+        target.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(target),
+                "postgraphile@4",
+            ],
+            check=True,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+
+
+async def prepare_database(url: str, years: int) -> None:
+    admin = await asyncpg.connect(url)
+    await admin.execute("drop database if exists anju_bench with (force)")
+    await admin.execute("create database anju_bench")
+    await admin.close()
+    conn = await asyncpg.connect(with_database(url, "anju_bench"))
+    try:
+        await bootstrap.prepare(conn, seed=True)
+        loaded = await national.load(conn, years=years)
+        print(f"national dataset: {loaded.figures} figures in {loaded.seconds:.1f} s", flush=True)
+    finally:
+        await conn.close()
+
+
+async def indicator_ids(url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("select code, id from indicators")
+        return {r["code"]: r["id"] for r in rows}
+    finally:
+        await conn.close()
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (PostGraphile refuses GET on /graphql)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@contextmanager
+def started(command: list[str], env: dict[str, str], ready: str, log: Path) -> Iterator[None]:
+    # output to a file: a pipe nobody reads fills up and blocks the server on its next log
+    output = log.open("wb")
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_for(ready)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        output.close()
+
+
+def fetch(base: str, request: Request) -> Any:
+    data = request.body.encode() if request.body else None
+    req = urllib.request.Request(
+        base + request.path, data=data, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def count_figures(value: Any) -> int:
+    """Figure rows in an answer: items of figure pages, or PostGraphile's figure nodes."""
+    if isinstance(value, list):
+        return sum(count_figures(v) for v in value)
+    if not isinstance(value, dict):
+        return 0
+    if "kind" in value and "value" in value:
+        return 1
+    if "target" in value and "actual" in value:  # one figure, its target and actual
+        return (value["target"] is not None) + (value["actual"] is not None)
+    return sum(count_figures(v) for v in value.values())
+
+
+def wrk(base: str, request: Request, connections: int, duration: int, folder: Path) -> Result:
+    command = [
+        "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "30s",  # wrk's own 2 s would drop the slow answers from the latencies
+    ]
+    if request.body is not None:
+        script = folder / f"{request.system}-{request.name.replace(' ', '-')}.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(request.body)}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+        command += ["-s", str(script)]
+    out = subprocess.run(
+        [*command, base + request.path], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
+    return Result(
+        request,
+        connections,
+        rps,
+        _percentile(out, "50%"),
+        _percentile(out, "99%"),
+        sum(int(m.group(1)) for m in (errors, timeouts) if m),
+    )
+
+
+def _percentile(out: str, label: str) -> float:
+    found = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    if found is None:
+        return float("nan")
+    value, unit = float(found.group(1)), found.group(2)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as handle:
+        memory = int(handle.readline().split()[1]) // 1024
+    return f"{platform.platform()}, {os.cpu_count()} cores ({cpu}), {memory} MiB RAM"
+
+
+def table(results: list[Result]) -> list[str]:
+    lines = [
+        "| request | connections | anju req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms |"
+        " p99 ms | ratio (req/s) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    by_key = {(r.request.name, r.request.system, r.connections): r for r in results}
+    for r in results:
+        if r.request.system != "anju":
+            continue
+        other = by_key.get((r.request.name, "postgraphile", r.connections))
+        theirs = (
+            f"{other.rps:.1f} | {other.p50_ms:.1f} | {other.p99_ms:.1f} | {r.rps / other.rps:.2f}×"
+            if other
+            else "— | — | — | —"
+        )
+        errors = f" ({r.errors} errors)" if r.errors else ""
+        lines.append(
+            f"| {r.request.name} | {r.connections} | {r.rps:.1f}{errors} | {r.p50_ms:.1f} |"
+            f" {r.p99_ms:.1f} | {theirs} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--years", type=int, default=10, help="years of the national dataset")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
+    args = parser.parse_args()
+    ensure_tools()
+    with tempfile.TemporaryDirectory(prefix="anju-bench-") as folder:
+        work = Path(folder)
+        work.chmod(0o755)  # the embedded server runs as its own user when we are root
+        server = start_embedded(work / "data", throwaway=True)
+        asyncio.run(prepare_database(server, args.years))
+        url = with_database(server, "anju_bench")
+        ids = asyncio.run(indicator_ids(url))
+        socket_dir = re.search(r"host=([^&]+)", url).group(1)  # type: ignore[union-attr]
+        pg_url = f"postgres://postgres@{quote(socket_dir, safe='')}/anju_bench"
+        rental = [ids[c] for c in sorted(ids) if c.startswith("RENTAL_HOUSING:")]
+        pg_nested = PG_NESTED % " ".join(
+            PG_FIGURES % {"n": n, "id": i} for n, i in enumerate(rental)
+        )
+        pg_nation = PG_NATION % {"f": PG_NATION_FIGURES % {"id": ids[INDICATOR]}}
+
+        def gql(query: str) -> str:
+            return json.dumps({"query": query})
+
+        requests = [
+            Request(
+                "one county's figures (REST)",
+                "anju",
+                "GET",
+                "/api/v1/figures?region=360121&year=2024",
+            ),
+            Request("README nested query", "anju", "POST", "/graphql", gql(NESTED)),
+            Request("README nested query", "postgraphile", "POST", "/graphql", gql(pg_nested)),
+            Request(
+                "whole nation, one indicator",
+                "anju",
+                "POST",
+                "/graphql",
+                gql(NATION % {"code": INDICATOR}),
+            ),
+            Request(
+                "whole nation, one indicator", "postgraphile", "POST", "/graphql", gql(pg_nation)
+            ),
+        ]
+        anju_port, pg_port = free_port(), free_port()
+        anju = f"http://127.0.0.1:{anju_port}"
+        postgraphile = f"http://127.0.0.1:{pg_port}"
+        anju_command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "service.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(anju_port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+        pg_command = [
+            str(POSTGRAPHILE),
+            "-c",
+            pg_url,
+            "-s",
+            "public",
+            "-n",
+            "127.0.0.1",
+            "-p",
+            str(pg_port),
+            "--disable-query-log",
+        ]
+        env = {
+            "DATABASE_URL": url,
+            "ANJU_SEED_ON_START": "false",
+            "ANJU_PUBLIC_READ": "true",
+            "ANJU_DATA_DIR": str(work / "anju"),
+        }
+        results: list[Result] = []
+        with (
+            started(anju_command, env, f"{anju}/api/v1/programmes", work / "anju.log"),
+            started(
+                pg_command,
+                {},
+                f"{postgraphile}/graphql?query=%7B__typename%7D",
+                work / "postgraphile.log",
+            ),
+        ):
+            rows: dict[tuple[str, str], int] = {}
+            for request in requests:
+                base = anju if request.system == "anju" else postgraphile
+                answer = fetch(base, request)
+                if answer.get("errors"):
+                    raise SystemExit(f"{request.system} {request.name}: {answer['errors']}")
+                rows[(request.name, request.system)] = count_figures(answer)
+            for (name, system), n in sorted(rows.items()):
+                print(f"{system:12} {name}: {n} figure values", flush=True)
+            for request in requests:
+                base = anju if request.system == "anju" else postgraphile
+                for connections in args.connections:
+                    # the previous run may have left requests queued in either server:
+                    # one answered request means they are drained
+                    fetch(base, request)
+                    time.sleep(1)
+                    result = wrk(base, request, connections, args.duration, work)
+                    print(
+                        f"{request.system:12} {request.name:30} c={connections:<3}"
+                        f" {result.rps:8.1f} req/s  p50 {result.p50_ms:8.1f} ms"
+                        f"  p99 {result.p99_ms:8.1f} ms",
+                        flush=True,
+                    )
+                    results.append(result)
+    lines = table(results)
+    print("\n".join(lines))
+    write_results(lines, rows, args)
+
+
+def write_results(
+    lines: list[str], rows: dict[tuple[str, str], int], args: argparse.Namespace
+) -> None:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    counts = "\n".join(
+        f"- {system}, {name}: {n} figure values" for (name, system), n in sorted(rows.items())
+    )
+    text = f"""# Benchmark results
+
+Written by `bench/run.py` on {now}.
+
+- Machine: {machine()}.
+- Command: `.venv/bin/python bench/run.py --duration {args.duration} --years {args.years}
+  --connections {" ".join(map(str, args.connections))}`; each cell is one
+  `wrk -t<min(c, 2)> -c<c> -d{args.duration}s --latency --timeout 30s` run against
+  loopback.
+- Data: the seed documents plus `anju demo national --years {args.years}` (synthetic,
+  the whole country) in one embedded PostgreSQL; both systems read the same database.
+- This service: `uvicorn service.app:create_app --factory --no-access-log` (one process,
+  uncached: no response cache exists yet). PostGraphile: `postgraphile@4 -c … -s public
+  --disable-query-log`.
+- Rows fetched per request (both answer the same rows; PostGraphile returns one row per
+  value, this service one figure with target and actual):
+{counts}
+
+{chr(10).join(lines)}
+
+**Noise.** This machine was shared with other people's builds and tests while the
+benchmark ran (two cores for everything, wrk included), so the figures vary from run to
+run by tens of percent; compare the ratios of one run rather than absolute values.
+"""
+    (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(f"wrote {BENCH / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
