@@ -59,13 +59,21 @@ _ISO_UPDATED_AT = """to_char(f.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24
     || case when extract(microseconds from f.updated_at)::bigint % 1000000 = 0 then ''
             else to_char(f.updated_at at time zone 'UTC', '.US') end || '+00:00'"""
 
+# Codes (regions, catalogue, kinds, units) are checked on the way in and start with
+# a letter or a digit: only names and free text need `_csv_text`.
 _CSV_COLUMNS = [
-    *map(_csv_text, ["f.region_code", "r.name"]),
+    "f.region_code",
+    _csv_text("r.name"),
     "f.year",
-    *map(_csv_text, ["i.programme_code", "p.name_zh", "i.code", "i.name_zh"]),
-    *map(_csv_text, ["f.kind", _KIND_ZH]),
+    "i.programme_code",
+    _csv_text("p.name_zh"),
+    "i.code",
+    _csv_text("i.name_zh"),
+    "f.kind",
+    _KIND_ZH,
     "f.value::text",
-    *map(_csv_text, ["i.unit", _UNIT_ZH]),
+    "i.unit",
+    _UNIT_ZH,
     "f.revision",
     _csv_text("d.number"),
     "f.annex",
