@@ -48,16 +48,16 @@ _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 def _csv_text(expr: str) -> str:
     """As formats.csv_chunks writes text: blank for none, a leading = + - @ defused."""
+    # ascii(): the first character's code point, without a substring per cell.
     return (
-        f"case when left({expr}, 1) in ('=', '+', '-', '@') then '''' || {expr}"
+        f"case when ascii({expr}) in (61, 43, 45, 64) then '''' || {expr}"
         f" else nullif({expr}, '') end"
     )
 
 
 # datetime.isoformat() of the UTC moment: microseconds only when there are any.
-_ISO_UPDATED_AT = """to_char(f.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-    || case when extract(microseconds from f.updated_at)::bigint % 1000000 = 0 then ''
-            else to_char(f.updated_at at time zone 'UTC', '.US') end || '+00:00'"""
+_ISO_UPDATED_AT = """replace(to_char(f.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+                              '.000000', '') || '+00:00'"""
 
 # Codes (regions, catalogue, kinds, units) are checked on the way in and start with
 # a letter or a digit: only names and free text need `_csv_text`.

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell as OpenpyxlCell
 
 from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
-from service.exports import formats
+from service.exports import formats, store
 from service.exports.schemas import FIGURE_COLUMNS, Cell
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind
 from service.kit.db import Database
@@ -146,3 +146,17 @@ async def test_dates_of_python_made_sheets_are_dates(client: httpx.AsyncClient) 
     assert as_of.is_date and isinstance(as_of.value, datetime)
     csv_rows = records((await client.get(url.replace(".xlsx", ".csv"))).content, "csv")
     assert date.fromisoformat(csv_rows[0]["as_of"]) == as_of.value.date()
+
+
+async def test_moments_are_written_as_python_writes_them(demo_conn: asyncpg.Connection) -> None:
+    moments = [
+        datetime(2024, 12, 31, 16, 0, tzinfo=UTC),
+        datetime(2025, 1, 1, 0, 0, 0, 500000, tzinfo=UTC),
+        datetime(2026, 11, 24, 21, 54, 16, 1, tzinfo=UTC),
+    ]
+    texts = await demo_conn.fetch(
+        f"select {store._ISO_UPDATED_AT} as text from unnest($1::timestamptz[]) as f (updated_at)",
+        moments,
+    )
+    assert [t["text"] for t in texts] == [m.isoformat() for m in moments]
+    assert texts[0]["text"] == "2024-12-31T16:00:00+00:00"
