@@ -1,10 +1,10 @@
 """Writing and reading CSV and XLSX.
 
 Numbers are exact both ways. CSV cells are decimal text. XLSX value cells are numeric
-cells (people sum and chart them), which Excel and openpyxl keep as IEEE doubles;
-openpyxl writes a number as `%.16g` of its double. A decimal of at most 15 significant
-digits survives that exactly: its double prints back to the same 16-digit text, and
-the shortest text that reads as that double (Python's `repr`) is the decimal itself.
+cells (people sum and chart them), written as the decimal's text and kept by Excel and
+openpyxl as IEEE doubles. A decimal of at most 15 significant digits survives that
+exactly: the shortest text that reads as its double (Python's `repr`) is the decimal
+itself.
 So a value of up to 15 digits is written as a number and read back as
 `Decimal(repr(float))`; a longer one is written as text, which is exact by nature.
 Anything a spreadsheet computed (0.30000000000000004) reads back with its noise, and

@@ -35,7 +35,7 @@ COLUMN_WIDTH = 16
 # Style indexes of styles.xml's cellXfs.
 BOLD, DATETIME, DATE = 1, 2, 3
 
-_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 
 Sink = Callable[[bytes], Awaitable[None]]
 
@@ -125,16 +125,14 @@ def excel_serial(value: datetime | date) -> float:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        delta = value - datetime(1899, 12, 30)
+        delta = value - _EXCEL_EPOCH
         return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
-    return float((value - _EXCEL_EPOCH).days)
+    return float((value - _EXCEL_EPOCH.date()).days)
 
 
 def _cell(ref: str, cell: Cell) -> str:
     if cell is None:
         return ""
-    if isinstance(cell, bool):
-        return f'<c r="{ref}" t="b"><v>{int(cell)}</v></c>'
     if isinstance(cell, int):
         return f'<c r="{ref}"><v>{cell}</v></c>'
     if isinstance(cell, Decimal):
