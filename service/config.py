@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # How long a request may wait on the database before a 503 with Retry-After.
     statement_timeout_ms: int = Field(default=5_000, ge=1)
     lock_timeout_ms: int = Field(default=2_000, ge=1)
+    # An export is one COPY statement streaming every row: a national one may run minutes.
+    export_statement_timeout_ms: int = Field(default=600_000, ge=1)
     pool_acquire_timeout_s: float = Field(default=2.0, gt=0)
     connect_timeout_s: float = Field(default=2.0, gt=0)
     # Read replica (READ_DATABASE_URL): a read carrying X-Anju-Min-LSN waits this long for

@@ -1,10 +1,10 @@
 """Writing and reading CSV and XLSX.
 
 Numbers are exact both ways. CSV cells are decimal text. XLSX value cells are numeric
-cells (people sum and chart them), which Excel and openpyxl keep as IEEE doubles;
-openpyxl writes a number as `%.16g` of its double. A decimal of at most 15 significant
-digits survives that exactly: its double prints back to the same 16-digit text, and
-the shortest text that reads as that double (Python's `repr`) is the decimal itself.
+cells (people sum and chart them), written as the decimal's text and kept by Excel and
+openpyxl as IEEE doubles. A decimal of at most 15 significant digits survives that
+exactly: the shortest text that reads as its double (Python's `repr`) is the decimal
+itself.
 So a value of up to 15 digits is written as a number and read back as
 `Decimal(repr(float))`; a longer one is written as text, which is exact by nature.
 Anything a spreadsheet computed (0.30000000000000004) reads back with its noise, and
@@ -14,25 +14,21 @@ the unit's decimal places refuse it rather than round it silently.
 import asyncio
 import csv
 import io
-import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from service.exports import xlsx
 from service.exports.schemas import Cell, FileFormat
 from service.kit.errors import InvalidInput
 
-# A double holds 15 significant decimal digits exactly (DBL_DIG).
-EXACT_DIGITS = 15
 CHUNK = 64 * 1024
-XLSX_BATCH = 1000
 
 # What a cell read from a file may hold.
 RawCell = str | int | float | Decimal | datetime | date | time | timedelta | bool | None
@@ -48,6 +44,8 @@ def _csv_cell(cell: Cell) -> str:
         return ""
     if isinstance(cell, Decimal):
         return plain(cell)
+    if isinstance(cell, date):
+        return cell.isoformat()
     text = str(cell)
     # A text cell opened in a spreadsheet must not run as a formula (CSV injection).
     if isinstance(cell, str) and text[:1] in ("=", "+", "-", "@"):
@@ -77,48 +75,11 @@ def _encode(buffer: io.StringIO, first: bool) -> bytes:
     return data
 
 
-def _xlsx_cell(cell: Cell) -> Cell:
-    if isinstance(cell, Decimal) and len(cell.as_tuple().digits) > EXACT_DIGITS:
-        return plain(cell)  # a double would round it: text keeps every digit
-    return cell
-
-
-def _append(sheet: WriteOnlyWorksheet, rows: list[list[Cell]]) -> None:
-    for row in rows:
-        sheet.append(row)
-
-
 async def xlsx_file(
     title: str, header: list[str], rows: AsyncIterator[list[Cell]]
 ) -> tuple[IO[bytes], int]:
-    """The workbook in an anonymous temporary file (rewound) and its size.
-
-    openpyxl's write-only mode streams the sheet's rows to a temporary file rather than
-    holding them; the rows are appended in batches off the event loop.
-    """
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for n in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(n)].width = 16
-    sheet.append(header)
-    batch: list[list[Cell]] = []
-    async for row in rows:
-        batch.append([_xlsx_cell(c) for c in row])
-        if len(batch) >= XLSX_BATCH:
-            await asyncio.to_thread(_append, sheet, batch)
-            batch = []
-    await asyncio.to_thread(_append, sheet, batch)
-    # Unlinked at once, so nothing is left on disk; closed by file_chunks or below.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    try:
-        await asyncio.to_thread(book.save, out)
-        size = out.tell()
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    return out, size
+    """The workbook in an anonymous temporary file (rewound) and its size."""
+    return await xlsx.from_cells(title, header, rows)
 
 
 async def file_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:

@@ -1,5 +1,6 @@
 """REST door to exports (files of every dataset) and the bulk upload of figures."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -8,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb, request_id
 from service.catalogue.schemas import Programme
-from service.exports import formats, service, upload
+from service.exports import formats, service, streams, upload
 from service.exports.schemas import (
     MEDIA_TYPES,
     CellError,
@@ -88,21 +89,32 @@ async def export_file(
     export = await service.export(db, dataset, flt, headers, fmt)
     disposition = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     if fmt is FileFormat.CSV:
-        # Rows go out as the database cursor yields them; the read transaction stays
-        # open until the last one is sent.
-        return StreamingResponse(
-            formats.csv_chunks(export.header, export.rows),
-            media_type=MEDIA_TYPES[fmt],
-            headers=disposition,
-        )
+        # Rows go out as the database yields them; the read transaction stays open
+        # until the last one is sent.
+        return StreamingResponse(_csv(export), media_type=MEDIA_TYPES[fmt], headers=disposition)
     # A zip's directory comes last, so the workbook is finished (on disk) before it is
     # sent; a failure while building it is still a proper error response.
-    file, size = await formats.xlsx_file(export.sheet, export.header, export.rows)
+    if export.copy is not None:
+        copy = export.copy
+        file, size = await streams.xlsx_file(
+            export.sheet, export.header, lambda sink: copy(FileFormat.XLSX, sink)
+        )
+    else:
+        assert export.rows is not None
+        file, size = await formats.xlsx_file(export.sheet, export.header, export.rows)
     return StreamingResponse(
         formats.file_chunks(file),
         media_type=MEDIA_TYPES[fmt],
         headers={**disposition, "Content-Length": str(size)},
     )
+
+
+def _csv(export: service.Export) -> AsyncIterator[bytes]:
+    if export.copy is not None:
+        copy = export.copy
+        return streams.csv_chunks(export.header, lambda sink: copy(FileFormat.CSV, sink))
+    assert export.rows is not None
+    return formats.csv_chunks(export.header, export.rows)
 
 
 @router.post(

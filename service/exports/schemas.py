@@ -1,8 +1,11 @@
 """What an export or an upload is made of: datasets, formats, columns, cell errors."""
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -129,8 +132,11 @@ COLUMNS = {
 # The columns a figure upload reads; the others (names, sources) are for people.
 UPLOAD_REQUIRED = ("region_code", "year", "indicator", "kind", "value")  # also: unit, revision
 
-# A cell as exports write it: text, a whole number, an exact decimal, or blank.
-Cell = str | int | Decimal | None
+# A cell as exports write it: text, a whole number, an exact decimal, a date, or blank.
+Cell = str | int | Decimal | date | None
+
+# Where COPY hands the chunks of a file it writes.
+Sink = Callable[[bytes], Coroutine[Any, Any, None]]
 
 
 class ExportFilter(BaseModel, frozen=True):

@@ -1,13 +1,14 @@
 """Exports of every dataset: the filter checked, rows shaped from cursors; no SQL, no HTTP."""
 
+import functools
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 import asyncpg
 
-from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
+from service.config import get_settings
 from service.exports import store
 from service.exports.schemas import (
     COLUMNS,
@@ -16,8 +17,8 @@ from service.exports.schemas import (
     ExportFilter,
     FileFormat,
     HeaderLanguage,
+    Sink,
 )
-from service.figures.schemas import KIND_NAMES_ZH, FigureKind
 from service.funds import service as funds
 from service.funds.schemas import SOURCE_NAMES_ZH, FlowDirection, FundFlow, FundSource
 from service.kit.db import Session
@@ -31,9 +32,12 @@ from service.regions import service as regions
 @dataclass
 class Export:
     header: list[str]
-    rows: AsyncIterator[list[Cell]]
     filename: str
     sheet: str
+    # Rows shaped in Python (funds are derived account by account) ...
+    rows: AsyncIterator[list[Cell]] | None = None
+    # ... or the whole file body made by PostgreSQL: CSV lines, or the sheet's rows.
+    copy: Callable[[FileFormat, Sink], Awaitable[None]] | None = None
 
 
 async def export(
@@ -47,20 +51,30 @@ async def export(
     codes: list[str] | None = None
     if flt.region is not None:
         codes = await regions.codes(db, flt.region, flt.descendants)
+    export = Export(
+        header=[c.header(language) for c in COLUMNS[dataset]],
+        filename=filename(dataset, flt, fmt),
+        sheet=dataset.value,
+    )
     if dataset is Dataset.FIGURES:
-        rows = _figure_rows(store.figures(db, codes, flt.year, flt.programme))
-    elif dataset is Dataset.FUNDS:
+        await store.export_timeout(db, get_settings().export_statement_timeout_ms)
+        export.copy = functools.partial(_copy_figures, db, codes, flt)
+        return export
+    if dataset is Dataset.FUNDS:
         rows = _fund_rows(store.fund_accounts(db, codes, flt.year), flt.programme)
     elif dataset is Dataset.LOANS:
         rows = _loan_rows(store.loans(db, codes, flt.year))
     else:
         rows = _tally_rows(store.tallies(db, codes, flt.year))
-    return Export(
-        header=[c.header(language) for c in COLUMNS[dataset]],
-        rows=rows,
-        filename=filename(dataset, flt, fmt),
-        sheet=dataset.value,
-    )
+    export.rows = rows
+    return export
+
+
+async def _copy_figures(
+    db: Session, codes: list[str] | None, flt: ExportFilter, fmt: FileFormat, sink: Sink
+) -> None:
+    make = store.figures_csv if fmt is FileFormat.CSV else store.figure_sheet_rows
+    await make(db, codes, flt.year, flt.programme, sink)
 
 
 def filename(dataset: Dataset, flt: ExportFilter, fmt: FileFormat) -> str:
@@ -70,30 +84,6 @@ def filename(dataset: Dataset, flt: ExportFilter, fmt: FileFormat) -> str:
     parts += [str(flt.year) if flt.year else None, flt.programme]
     stem = "-".join(p for p in parts if p)
     return re.sub(r"[^A-Za-z0-9_.-]", "_", stem) + "." + fmt.value
-
-
-async def _figure_rows(records: AsyncIterator[asyncpg.Record]) -> AsyncIterator[list[Cell]]:
-    async for r in records:
-        kind, unit = FigureKind(r["kind"]), Unit(r["unit"])
-        yield [
-            r["region_code"],
-            r["region_name"],
-            r["year"],
-            r["programme_code"],
-            r["programme_zh"],
-            r["indicator_code"],
-            r["indicator_zh"],
-            kind.value,
-            KIND_NAMES_ZH[kind],
-            r["value"],
-            unit.value,
-            UNIT_NAMES_ZH[unit],
-            r["revision"],
-            r["document_number"],
-            r["annex"],
-            r["source_principal"],
-            r["updated_at"].isoformat(),
-        ]
 
 
 async def _fund_rows(
@@ -181,6 +171,6 @@ async def _tally_rows(records: AsyncIterator[asyncpg.Record]) -> AsyncIterator[l
             r["rectified"],
             r["in_progress"],
             percent(Decimal(r["rectified"]), Decimal(r["found"])),
-            r["as_of"].isoformat(),
+            r["as_of"],
             r["document_number"],
         ]

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import (
     AbstractAsyncContextManager,
     AsyncExitStack,
@@ -222,6 +222,18 @@ class Session:
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
         async with self._lock:
             await (await self._connection()).executemany(sql, args)
+
+    async def copy_from_query(
+        self,
+        sql: str,
+        *args: Any,
+        output: Callable[[bytes], Coroutine[Any, Any, None]],
+        **options: Any,
+    ) -> str:
+        """COPY (query) TO STDOUT, each chunk handed to `output` as it arrives."""
+        async with self._lock:
+            conn = await self._connection()
+            return await conn.copy_from_query(sql, *args, output=output, **options)
 
     async def set_claims(self, **claims: str | None) -> None:
         """Transaction-local settings read by row-level security and the history triggers."""

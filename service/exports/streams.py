@@ -1,0 +1,72 @@
+"""Files made by PostgreSQL's COPY, streamed: CSV as it is read, XLSX through a file.
+
+COPY hands its output in network-sized chunks to a callable; a bounded queue between
+it and the response lets the database run only as far ahead as the client reads, so
+memory stays at a few chunks whatever the export's size.
+"""
+
+import asyncio
+import contextlib
+import csv
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import IO
+
+from service.exports import xlsx
+from service.exports.schemas import Sink
+
+Copy = Callable[[Sink], Awaitable[None]]
+
+# Chunks (of up to 64 KiB) waiting between the database and the client.
+QUEUE_CHUNKS = 16
+
+
+async def _chunks(copy: Copy) -> AsyncIterator[bytes]:
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_CHUNKS)
+
+    async def sink(chunk: bytes) -> None:
+        # asyncpg hands a bytearray; bytes are what a response body and zlib take.
+        await queue.put(bytes(chunk))
+
+    async def produce() -> None:
+        try:
+            await copy(sink)
+        finally:
+            await queue.put(None)
+
+    task = asyncio.create_task(produce())
+    try:
+        while (chunk := await queue.get()) is not None:
+            yield chunk
+        await task  # its error, if it failed
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def header_line(header: list[str]) -> bytes:
+    """The header as csv writes it, after the byte-order mark Excel needs for UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(header)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def csv_chunks(header: list[str], copy: Copy) -> AsyncIterator[bytes]:
+    """COPY writes LF line ends; CSV (RFC 4180) and the Python-made files use CRLF."""
+    yield header_line(header)
+    async for chunk in _chunks(copy):
+        yield chunk.replace(b"\n", b"\r\n")
+
+
+async def xlsx_file(title: str, header: list[str], copy: Copy) -> tuple[IO[bytes], int]:
+    """The workbook (rewound) and its size; COPY yields the sheet's rows, one a line."""
+    writer = xlsx.SheetWriter(title, header)
+    try:
+        async for chunk in _chunks(copy):
+            await writer.write(chunk, chunk.count(b"\n"))
+        return await writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
