@@ -108,7 +108,7 @@ async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded
             for (r, y, i, k), v in tables.figures.items()
             if keep(r, y)
         ]
-        await conn.execute("alter table figures disable trigger figures_history")
+        await conn.execute("alter table figures disable trigger figures_history_insert")
         await _copy(
             conn,
             "figures",
@@ -124,7 +124,7 @@ async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded
             ),
             figures,
         )
-        await conn.execute("alter table figures enable trigger figures_history")
+        await conn.execute("alter table figures enable trigger figures_history_insert")
         log.info("figures copied at %.1f s", time.monotonic() - started)
         # the history the trigger would have written: each value imported from its document
         await conn.execute(
