@@ -5,7 +5,6 @@ national export holds one batch in memory, never the whole result.
 """
 
 from collections.abc import AsyncIterator
-from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -240,34 +239,3 @@ def tallies(
         codes,
         year,
     )
-
-
-CurrentKey = tuple[str, int, str, str]  # region, year, indicator code, kind
-
-
-async def current_values(
-    db: Session, keys: list[CurrentKey]
-) -> dict[CurrentKey, tuple[Decimal, int]]:
-    """Value and revision of each existing figure in `keys`.
-
-    Not locked: FOR UPDATE would apply the row-level update policies and hide the rows
-    the caller may not write (those it re-uploads unchanged). The figures service locks
-    the rows that change and checks their revisions again before writing.
-    """
-    rows = await db.fetch(
-        """select f.region_code, f.year, i.code as indicator, f.kind, f.value, f.revision
-           from figures f
-           join indicators i on i.id = f.indicator_id
-           join unnest($1::text[], $2::int[], $3::text[], $4::text[])
-                as k (region_code, year, indicator, kind)
-                on k.region_code = f.region_code and k.year = f.year
-               and k.indicator = i.code and k.kind = f.kind""",
-        [k[0] for k in keys],
-        [k[1] for k in keys],
-        [k[2] for k in keys],
-        [k[3] for k in keys],
-    )
-    return {
-        (r["region_code"], r["year"], r["indicator"], r["kind"]): (r["value"], r["revision"])
-        for r in rows
-    }

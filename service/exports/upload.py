@@ -9,7 +9,7 @@ from decimal import Decimal
 from service.auth.errors import MissingToken
 from service.auth.principal import Principal, Scope
 from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
-from service.exports import formats, store
+from service.exports import formats
 from service.exports.schemas import (
     COLUMNS,
     UPLOAD_REQUIRED,
@@ -192,10 +192,6 @@ def _ensure_uploader(principal: Principal) -> None:
         raise MissingToken()
     if not principal.scopes & {Scope.FIGURES_REPORT, Scope.TARGETS_ASSIGN}:
         raise Forbidden("an upload writes figures: it needs 'figures:report' or 'targets:assign'")
-
-
-def _key(row: UploadRow) -> store.CurrentKey:
-    return (row.region, row.year, row.indicator, row.kind.value)
 
 
 async def figures_file(

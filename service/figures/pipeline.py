@@ -151,11 +151,7 @@ async def check(
             refuse(
                 n,
                 None,
-                PeriodLocked(
-                    f"the {year} period of {item.region} is certified; a region above it must"
-                    " reopen it before its figures change",
-                    field=_item_field(n, None),
-                ),
+                PeriodLocked(item.region, year, field=_item_field(n, None)),
             )
         elif item.expected_revision is not None and item.expected_revision != revision:
             refuse(

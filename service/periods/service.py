@@ -31,6 +31,13 @@ class PeriodLocked(Conflict):
     code = "period-certified"
     title = "The reporting period is certified"
 
+    def __init__(self, region_code: str, year: int, *, field: str | None = None) -> None:
+        super().__init__(
+            f"the {year} period of {region_code} is certified; a region above it must"
+            " reopen it before its figures change",
+            field=field,
+        )
+
 
 async def get(db: Session, region_code: str, year: int) -> Period:
     await regions.get(db, region_code)
@@ -70,16 +77,3 @@ async def move(
     await db.set_claims(reason=reason)
     await store.set_status(db, region_code, year, to.value)
     return await get(db, region_code, year)
-
-
-async def ensure_open(db: Session, periods: list[tuple[str, int]], fields: list[str]) -> None:
-    """Refuse writing ACTUAL figures into a certified period (`fields` name the items)."""
-    locked = await store.certified(db, periods)
-    for key, field in zip(periods, fields, strict=True):
-        if key in locked:
-            region_code, year = key
-            raise PeriodLocked(
-                f"the {year} period of {region_code} is certified; a region above it must"
-                " reopen it before its figures change",
-                field=field,
-            )
