@@ -365,6 +365,9 @@ def main() -> None:
             # cost is measured), but never refuses one
             "ANJU_RATE_LIMIT_READS": "1000000000",
             "ANJU_RATE_LIMIT_ANONYMOUS_READS": "1000000000",
+            # the whole-nation tree counts ~1.5 million possible nodes (children at their
+            # nominal 20, pages at 100): over the default cost limit of 50,000
+            "ANJU_GRAPHQL_MAX_COST": "2000000",
         }
         results: list[Result] = []
         with (
