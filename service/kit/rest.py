@@ -120,8 +120,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0]
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]
-        field = ".".join(loc) or "request"
+        loc = [p for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]
+        # items[0].value, as the services name an item's field
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        field = field or "request"
         return _problem(
             422,
             {

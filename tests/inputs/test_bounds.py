@@ -65,7 +65,7 @@ async def test_a_target_of_1e400_is_refused_not_stored(
     ]:
         response = await _target(wclient, raw)
         assert response.status_code == 422, raw
-        assert response.json() == _problem("items.0.value", detail, "/api/v1/targets"), raw
+        assert response.json() == _problem("items[0].value", detail, "/api/v1/targets"), raw
     assert await _figures(wdb) == before
 
 
