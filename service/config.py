@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     graphql_max_cost: int = Field(default=50_000, ge=1)
     # Request bodies, counted as they stream in; uploads have their own, larger limit.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    max_upload_body_bytes: int = Field(default=21 * 1024 * 1024, ge=1024)
+    max_upload_body_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     # Trusted operations: a JSON file {sha256 hex: query}. With `persisted_queries_only`,
     # production refuses every other query (development keeps GraphiQL open).
     persisted_queries_path: Path | None = None
@@ -129,6 +129,16 @@ class Settings(BaseSettings):
     graphql_document_cache_size: int = Field(default=1000, ge=1)
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
+
+    # Figure uploads (streamed into a staging table, checked in SQL, all or nothing).
+    # Data rows one file may hold.
+    upload_max_rows: int = Field(default=2_000_000, ge=1)
+    # Bad cells listed in a refusal; the rest are counted.
+    upload_max_errors: int = Field(default=1_000, ge=1)
+    # Rows parsed and sent to the database per COPY.
+    upload_batch_rows: int = Field(default=20_000, ge=1)
+    # The statements of an upload check and write a whole file: minutes for a million rows.
+    upload_statement_timeout_ms: int = Field(default=600_000, ge=1)
 
     @property
     def production(self) -> bool:

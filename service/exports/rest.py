@@ -19,15 +19,11 @@ from service.exports.schemas import (
     HeaderLanguage,
     UploadResult,
 )
-from service.kit.errors import InvalidInput
 from service.kit.inputs import LongText, ShortText
 from service.kit.rest import PROBLEM_JSON, PROBLEM_RESPONSES, WRITE_RESPONSES, Problem
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["exports"], responses=PROBLEM_RESPONSES)
-
-# An upload is held whole while it is validated; 20 MiB is ~100k rows of CSV.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 _FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -130,9 +126,10 @@ async def upload_figures(
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX")],
     reason: Annotated[LongText, Form(description="Why these figures change; kept in the history")],
 ) -> UploadResult:
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput("file", f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB per upload")
-    fmt = formats.detect(content, file.filename, file.content_type)
-    result = await upload.figures_file(db, principal, reason, content, fmt)
+    # The body was spooled to a temporary file as it arrived; it is read from there
+    # as a stream of rows (service.exports.reading), never whole.
+    head = await file.read(8)
+    await file.seek(0)
+    fmt = formats.detect(head, file.filename, file.content_type)
+    result = await upload.figures_file(db, principal, reason, file.file, fmt)
     return result.model_copy(update={"request_id": request_id(request)})

@@ -235,6 +235,14 @@ class Session:
             conn = await self._connection()
             return await conn.copy_from_query(sql, *args, output=output, **options)
 
+    async def copy_records_to_table(
+        self, table: str, records: Sequence[Sequence[Any]], columns: Sequence[str]
+    ) -> str:
+        """COPY rows into a table in the binary format (bulk loads, staging tables)."""
+        async with self._lock:
+            conn = await self._connection()
+            return await conn.copy_records_to_table(table, records=records, columns=columns)
+
     async def set_claims(self, **claims: str | None) -> None:
         """Transaction-local settings read by row-level security and the history triggers."""
         names = list(claims)
