@@ -32,9 +32,9 @@ _WHOLE = r"^[0-9]{1,9}(\.0*)?$"
 
 
 def _names(pairs: dict[str, str]) -> str:
-    """A (name, code) relation: what a file may write for a code."""
+    """(name, code) rows: what a file may write for a code."""
     quoted = (f"('{name.replace(chr(39), chr(39) * 2)}', '{code}')" for name, code in pairs.items())
-    return "(values " + ", ".join(quoted) + ") as t (name, code)"
+    return "(values " + ", ".join(quoted) + ")"
 
 
 _KINDS = _names(
@@ -152,22 +152,26 @@ async def type_cells(db: Session) -> None:
                        case when y ~ '{_WHOLE}' and split_part(y, '.', 1)::int
                                  between {FIRST_YEAR} and {LAST_YEAR}
                             then split_part(y, '.', 1)::int end as year,
-                       coalesce((select code from {_KINDS} where name = upper(k)),
-                                (select code from {_KINDS} where name = k)) as kind,
+                       coalesce(k1.code, k2.code) as kind,
                        case when v ~ '{_NUMBER}' then v::numeric end as value,
-                       coalesce((select code from {_UNITS} where name = upper(u)),
-                                (select code from {_UNITS} where name = u)) as unit,
+                       coalesce(u1.code, u2.code) as unit,
                        case when r = '' then 0
                             when r ~ '{_WHOLE}' then split_part(r, '.', 1)::int end
                            as expected_revision
-                from upload_cells c,
-                     lateral (select btrim(c.year, E' \\t\\r\\n') as y,
-                                     btrim(c.kind, E' \\t\\r\\n') as k,
-                                     btrim(c.value, E' \\t\\r\\n') as v,
-                                     btrim(c.unit, E' \\t\\r\\n') as u,
-                                     btrim(c.revision, E' \\t\\r\\n') as r) t
+                from upload_cells c
+                cross join lateral (select btrim(c.year, E' \\t\\r\\n') as y,
+                                           btrim(c.kind, E' \\t\\r\\n') as k,
+                                           btrim(c.value, E' \\t\\r\\n') as v,
+                                           btrim(c.unit, E' \\t\\r\\n') as u,
+                                           btrim(c.revision, E' \\t\\r\\n') as r) t
+                left join {_KINDS} as k1 (name, code) on k1.name = upper(t.k)
+                left join {_KINDS} as k2 (name, code) on k2.name = t.k
+                left join {_UNITS} as u1 (name, code) on u1.name = upper(t.u)
+                left join {_UNITS} as u2 (name, code) on u2.name = t.u
             ) typed"""
     )
+    # a temporary table has no statistics until asked: the checks' plans need them
+    await db.execute("analyze upload_items")
 
 
 # The file's own checks of a cell, in the order a row's problems are listed.
