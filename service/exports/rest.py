@@ -1,15 +1,16 @@
 """REST door to exports (files of every dataset) and the bulk upload of figures."""
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb, request_id
 from service.catalogue.schemas import Programme
-from service.exports import formats, service, streams, upload
+from service.exports import formats, jobs, service, streams, upload
 from service.exports.schemas import (
     MEDIA_TYPES,
     CellError,
@@ -117,7 +118,10 @@ def _csv(export: service.Export) -> AsyncIterator[bytes]:
     "/uploads/figures",
     summary="Upload figures as CSV or XLSX in the export's layout (all rows or none)",
     response_model=UploadResult,
-    responses=_UPLOAD_RESPONSES,
+    responses={
+        **_UPLOAD_RESPONSES,
+        202: {"model": jobs.Job, "description": "With async=true: the job, at its Location"},
+    },
 )
 async def upload_figures(
     request: Request,
@@ -125,11 +129,36 @@ async def upload_figures(
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX")],
     reason: Annotated[LongText, Form(description="Why these figures change; kept in the history")],
-) -> UploadResult:
+    run_async: Annotated[
+        bool,
+        Query(
+            alias="async",
+            description="Answer 202 at once and run the upload as a job (GET its Location)",
+        ),
+    ] = False,
+) -> Response:
     # The body was spooled to a temporary file as it arrived; it is read from there
     # as a stream of rows (service.exports.reading), never whole.
     head = await file.read(8)
     await file.seek(0)
     fmt = formats.detect(head, file.filename, file.content_type)
+    if run_async:
+        job = await jobs.start(
+            request.app.state.db, principal, reason, file.file, fmt, request_id(request)
+        )
+        return JSONResponse(
+            job.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": request.url_for("upload_job", job_id=str(job.id)).path},
+        )
     result = await upload.figures_file(db, principal, reason, file.file, fmt)
-    return result.model_copy(update={"request_id": request_id(request)})
+    result = result.model_copy(update={"request_id": request_id(request)})
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/jobs/{job_id}",
+    summary="An upload job of the caller's: status, bytes and rows done, result or problem",
+)
+async def upload_job(db: ReadDb, principal: CurrentPrincipal, job_id: uuid.UUID) -> jobs.Job:
+    return await jobs.get(db, principal, job_id)
