@@ -135,7 +135,7 @@ async def figures_file(
     reason = check_uploader(principal, reason)
     settings = get_settings()
     limit = settings.upload_max_errors
-    rows = reading.rows(file, fmt)
+    rows = reading.rows(file, fmt, in_memory_max_bytes=settings.upload_xlsx_in_memory_max_bytes)
     first = await asyncio.to_thread(next, rows, None)
     if first is None:
         raise InvalidInput("file", "the file is empty")
