@@ -17,6 +17,7 @@ import asyncio
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import (  # noqa: E402
     _percentile,
-    ensure_tools,
     free_port,
     prepare_database,
     with_database,
@@ -208,13 +208,36 @@ def single_writes(
     )
 
 
+def _files(url: str, work: Path, sizes: list[int], xlsx: int) -> list[tuple[str, Path, int]]:
+    rows = asyncio.run(_file_rows(url, max([*sizes, xlsx])))
+    files: list[tuple[str, Path, int]] = []
+    for size in sizes:
+        path = work / f"figures-{size}.csv"
+        _csv_file(rows[:size], path)
+        files.append((f"CSV {size:,} rows", path, min(size, len(rows))))
+    if xlsx:
+        path = work / f"figures-{xlsx}.xlsx"
+        _xlsx_file(rows[:xlsx], path)
+        files.append((f"XLSX {xlsx:,} rows", path, min(xlsx, len(rows))))
+    return files
+
+
 def _token(env: dict[str, str], region: str, *scopes: str) -> str:
-    command = [sys.executable, "-m", "service.cli", "token", "issue", "--region", region]
-    for scope in scopes:
-        command += ["--scope", scope]
-    return subprocess.run(
-        command, env={**os.environ, **env}, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    """A development token the service accepts (signed by the key in its data folder)."""
+    from service.auth import devkeys
+    from service.auth.principal import Scope
+    from service.config import Settings
+
+    settings = Settings()
+    return devkeys.issue_token(
+        devkeys.load_or_create(Path(env["ANJU_DATA_DIR"])),
+        region_code=region,
+        scopes=[Scope(s) for s in scopes],
+        subject=f"bench-{region}",
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=24 * 3600,
+    )
 
 
 @contextmanager
@@ -291,7 +314,8 @@ _VARIANTS = [
 
 
 def run(args: argparse.Namespace) -> None:
-    ensure_tools()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk (bench/run.py installs it)")
     with tempfile.TemporaryDirectory(prefix="anju-bench-writes-") as folder:
         work = Path(folder)
         work.chmod(0o755)  # the embedded server runs as its own user when we are root
@@ -310,27 +334,16 @@ def run(args: argparse.Namespace) -> None:
         planner = _token(env, PROVINCE, "figures:read", "targets:assign")
         counties = asyncio.run(_counties(url, 64))
         tokens = {c: _token(env, c, "figures:read", "figures:report") for c in counties}
-        biggest = max(args.sizes)
-        rows = asyncio.run(_file_rows(url, biggest))
-        files: list[tuple[str, Path, int]] = []
-        for size in args.sizes:
-            path = work / f"figures-{size}.csv"
-            _csv_file(rows[:size], path)
-            files.append((f"CSV {size:,} rows", path, min(size, len(rows))))
-        if args.xlsx:
-            path = work / f"figures-{args.xlsx}.xlsx"
-            _xlsx_file(rows[: args.xlsx], path)
-            files.append((f"XLSX {args.xlsx:,} rows", path, min(args.xlsx, len(rows))))
-        del rows
         uploads: list[Upload] = []
         writes: list[Writes] = []
         for variant, sql in _VARIANTS:
             if sql:
                 asyncio.run(_toggle(url, sql))
+            # made from the figures as they stand now: earlier runs changed some
+            sizes = args.sizes if not sql else [100_000]
+            files = _files(url, work, sizes, args.xlsx if not sql else 0)
             with _server(env, port, work / "anju.log") as pid:
                 for label, path, n in files:
-                    if sql and not (n == 100_000 and path.suffix == ".csv"):
-                        continue  # the costs are measured with the 100k-row CSV
                     result = upload(base, planner, path, f"{label}, {variant}", pid, n)
                     print(_upload_line(result), flush=True)
                     uploads.append(result)
