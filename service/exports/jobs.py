@@ -12,13 +12,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any
 
+from asyncpg import Record
 from pydantic import BaseModel
 
 from service.auth.principal import Principal
 from service.auth.sessions import write_session
 from service.exports import staging, upload
 from service.exports.schemas import FileFormat, UploadResult
-from service.kit.db import Database, Session
+from service.kit.db import Database
 from service.kit.errors import NotFound, ProblemError
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,9 @@ async def start(
         size = file.tell()
         file.seek(0)
         async with database.connection() as conn:
-            await conn.execute(
+            row = await conn.fetchrow(
                 "insert into upload_jobs (id, principal, status, bytes_total)"
-                " values ($1, $2, $3, $4)",
+                " values ($1, $2, $3, $4) returning *",
                 job_id,
                 principal.subject,
                 JobStatus.QUEUED.value,
@@ -87,8 +88,8 @@ async def start(
     task = asyncio.create_task(_run(database, principal, reason, file, fmt, request_id, job_id))
     _running.add(task)
     task.add_done_callback(_running.discard)
-    async with database.session() as db:
-        return await get(db, principal, job_id)
+    assert row is not None
+    return _job(row)
 
 
 async def _run(
@@ -145,13 +146,21 @@ async def _update(database: Database, job_id: uuid.UUID, assignments: str, *args
         )
 
 
-async def get(db: Session, principal: Principal, job_id: uuid.UUID) -> Job:
-    """A job of the caller's (another's is not found: its existence is no one's business)."""
-    row = await db.fetchrow(
-        "select * from upload_jobs where id = $1 and principal = $2", job_id, principal.subject
-    )
+async def get(database: Database, principal: Principal, job_id: uuid.UUID) -> Job:
+    """A job of the caller's (another's is not found: its existence is no one's business),
+    read on the primary, where its progress is written."""
+    async with database.connection() as conn:
+        row = await conn.fetchrow(
+            "select * from upload_jobs where id = $1 and principal = $2",
+            job_id,
+            principal.subject,
+        )
     if row is None:
         raise JobNotFound(job_id)
+    return _job(row)
+
+
+def _job(row: Record) -> Job:
     return Job(
         id=row["id"],
         status=JobStatus(row["status"]),

@@ -160,5 +160,5 @@ async def upload_figures(
     "/jobs/{job_id}",
     summary="An upload job of the caller's: status, bytes and rows done, result or problem",
 )
-async def upload_job(db: ReadDb, principal: CurrentPrincipal, job_id: uuid.UUID) -> jobs.Job:
-    return await jobs.get(db, principal, job_id)
+async def upload_job(request: Request, principal: CurrentPrincipal, job_id: uuid.UUID) -> jobs.Job:
+    return await jobs.get(request.app.state.db, principal, job_id)
