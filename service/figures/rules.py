@@ -155,8 +155,11 @@ def _state_sql(source: str, first: int) -> str:
                    f.value is not distinct from s.value as unchanged
             from items s
             join indicators i on i.code = s.indicator
-            left join figures f on f.region_code = s.region and f.year = s.year
-                               and f.indicator_id = i.id and f.kind = s.kind
+            -- the items' regions only: an index scan, not the table
+            left join (select * from figures
+                       where region_code = any(array(select distinct region from items))) f
+                   on f.region_code = s.region and f.year = s.year
+                  and f.indicator_id = i.id and f.kind = s.kind
             where not (s.n = any({bad}::int[]))),
         changed as (select * from current where not ({free}::bool and unchanged)),
         refusals (n, rank, reason) as (

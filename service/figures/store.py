@@ -163,14 +163,21 @@ async def upsert(
     value equal to the stored one is left alone (no revision, no history, and no right
     to write it needed). Returns the number of values written and their years."""
     row = await db.fetchrow(
-        f"""with written as (
+        f"""with items as ({source}),
+            -- the stored figures of the items' regions only: an index scan, not the table
+            stored as (
+                select f.region_code, f.year, f.indicator_id, f.kind, f.value from figures f
+                where f.region_code = any(array(select distinct region from items))),
+            written as (
                 insert into figures
                     (region_code, year, indicator_id, kind, value, source_principal)
                 select s.region, s.year, i.id, s.kind, s.value, ${len(args) + 1}
-                from ({source}) s
+                from items s
                 join indicators i on i.code = s.indicator
+                -- an unchanged value is not offered at all: row-level security would
+                -- check it against the caller's rights even though nothing changes
                 where not exists (
-                    select 1 from figures f
+                    select 1 from stored f
                     where f.region_code = s.region and f.year = s.year
                       and f.indicator_id = i.id and f.kind = s.kind and f.value = s.value)
                 on conflict (region_code, year, indicator_id, kind) do update
