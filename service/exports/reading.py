@@ -72,17 +72,11 @@ def _encoding(file: IO[bytes]) -> str:
         file.seek(0)
 
 
-def _no_nul(lines: IO[str]) -> Iterator[str]:
-    """The text with NUL (which PostgreSQL text cannot hold) shown as U+FFFD."""
-    for line in lines:
-        yield line.replace("\x00", "\ufffd") if "\x00" in line else line
-
-
 def _csv_rows(file: IO[bytes]) -> Rows:
     encoding = _encoding(file)
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
     try:
-        for n, record in enumerate(csv.reader(_no_nul(text)), start=1):
+        for n, record in enumerate(csv.reader(text), start=1):
             yield n, list(record)
     except csv.Error as error:
         raise InvalidInput("file", f"not a readable CSV file: {error}") from error

@@ -48,7 +48,7 @@ async def create(db: Session, statement_timeout_ms: int) -> None:
     await db.execute(
         """create temp table upload_cells (
                n int, region text, year text, indicator text, kind text, value text,
-               unit text, revision text) on commit drop"""
+               unit text, revision text, flagged bool) on commit drop"""
     )
 
 
@@ -74,10 +74,10 @@ async def stage(
 ) -> Staged:
     """COPY every data row into `upload_cells`: a batch is parsed in a thread while the
     previous one is sent. A code cell that no text may be (control characters, too
-    long) is reported into `early` (row, column, message) and its row left out."""
+    long) is reported into `early` (row, column, message) and its row flagged."""
     columns = [index.get(key) for key in STAGED]
     staged = Staged()
-    Batch = tuple[list[tuple[int, str, str, str, str, str, str, str]], bool]
+    Batch = tuple[list[Record], bool]
 
     def batch() -> Batch:
         out, consumed = [], 0
@@ -110,7 +110,10 @@ async def stage(
     return staged
 
 
-_COLUMNS = ["n", "region", "year", "indicator", "kind", "value", "unit", "revision"]
+_COLUMNS = ["n", "region", "year", "indicator", "kind", "value", "unit", "revision", "flagged"]
+
+
+Record = tuple[int, str, str, str, str, str, str, str, bool]
 
 
 def _record(
@@ -118,36 +121,39 @@ def _record(
     cells: list[RawCell],
     columns: list[int | None],
     early: list[tuple[int, str, str]],
-) -> tuple[int, str, str, str, str, str, str, str] | None:
+) -> Record | None:
+    """A row's cells as staged text; None for a blank row. A code cell that no text may
+    be is reported into `early` and its row staged `flagged` (its other cells are still
+    checked, the row is not written)."""
     texts = [reading.text(cells[i]) if i is not None and i < len(cells) else "" for i in columns]
     if not any(texts) and not any(reading.text(c) for c in cells):
         return None  # blank lines between blocks are common in edited sheets
-    region, year, indicator, kind, value, unit, revision = texts
-    region, indicator = region.strip(), indicator.strip()
-    bad = False
-    for key, code in (("region_code", region), ("indicator", indicator)):
+    flagged = False
+    for i, key in ((0, "region_code"), (2, "indicator")):
+        code = texts[i] = texts[i].strip()
         if (len(code) > SHORT_TEXT or not code.isprintable()) and (
             problem := text_problem(code, SHORT_TEXT)
         ):
             early.append((n, key, problem))
-            bad = True
-    if bad:
-        return None
-    return (n, region, year, indicator, kind, value, unit, revision)
+            flagged = True
+    if any("\x00" in t for t in texts):  # PostgreSQL text cannot hold NUL
+        texts = [t.replace("\x00", "\ufffd") for t in texts]
+    region, year, indicator, kind, value, unit, revision = texts
+    return (n, region, year, indicator, kind, value, unit, revision, flagged)
 
 
 async def type_cells(db: Session) -> None:
     """`upload_items`: the cells typed; a row is `ok` when every cell it needs is."""
     await db.execute(
         f"""create temp table upload_items on commit drop as
-            select n, region, indicator, year_text, kind_text, value_text, unit_text,
+            select n, region, indicator, flagged, year_text, kind_text, value_text, unit_text,
                    revision_text, year, kind, value, unit, expected_revision,
                    region <> '' and indicator <> '' and year is not null
                    and kind is not null and value is not null
                    and (unit is not null or unit_text = '')
-                   and expected_revision is not null as ok
+                   and expected_revision is not null and not flagged as ok
             from (
-                select c.n, c.region, c.indicator, y as year_text, k as kind_text,
+                select c.n, c.region, c.indicator, c.flagged, y as year_text, k as kind_text,
                        v as value_text, u as unit_text, r as revision_text,
                        case when y ~ '{_WHOLE}' and split_part(y, '.', 1)::int
                                  between {FIRST_YEAR} and {LAST_YEAR}
