@@ -208,18 +208,19 @@ def single_writes(
     )
 
 
-def _files(url: str, work: Path, sizes: list[int], xlsx: int) -> list[tuple[str, Path, int]]:
-    rows = asyncio.run(_file_rows(url, max([*sizes, xlsx])))
-    files: list[tuple[str, Path, int]] = []
+def _files(url: str, work: Path, sizes: list[int], xlsx: int) -> Iterator[tuple[str, Path, int]]:
+    """Each file made just before it is uploaded, from the figures as they stand then
+    (an earlier upload changed some): its province's targets are +1 again."""
     for size in sizes:
+        rows = asyncio.run(_file_rows(url, size))
         path = work / f"figures-{size}.csv"
-        _csv_file(rows[:size], path)
-        files.append((f"CSV {size:,} rows", path, min(size, len(rows))))
+        _csv_file(rows, path)
+        yield f"CSV {size:,} rows", path, len(rows)
     if xlsx:
+        rows = asyncio.run(_file_rows(url, xlsx))
         path = work / f"figures-{xlsx}.xlsx"
-        _xlsx_file(rows[:xlsx], path)
-        files.append((f"XLSX {xlsx:,} rows", path, min(xlsx, len(rows))))
-    return files
+        _xlsx_file(rows, path)
+        yield f"XLSX {xlsx:,} rows", path, len(rows)
 
 
 def _token(env: dict[str, str], region: str, *scopes: str) -> str:
@@ -341,9 +342,8 @@ def run(args: argparse.Namespace) -> None:
                 asyncio.run(_toggle(url, sql))
             # made from the figures as they stand now: earlier runs changed some
             sizes = args.sizes if not sql else [100_000]
-            files = _files(url, work, sizes, args.xlsx if not sql else 0)
             with _server(env, port, work / "anju.log") as pid:
-                for label, path, n in files:
+                for label, path, n in _files(url, work, sizes, args.xlsx if not sql else 0):
                     result = upload(base, planner, path, f"{label}, {variant}", pid, n)
                     print(_upload_line(result), flush=True)
                     uploads.append(result)
