@@ -47,11 +47,22 @@ class SourceType:
     principal: str | None = strawberry.field(
         default=None, description="who reported it, if not imported"
     )
+    request_id: str | None = strawberry.field(
+        default=None, description="the request that wrote it, if not imported"
+    )
+    changed_at: datetime | None = strawberry.field(
+        default=None, description="when it was written, if not imported"
+    )
 
     @classmethod
     def from_record(cls, s: Source) -> "SourceType":
         return cls(
-            document_number=s.document_number, annex=s.annex, line=s.line, principal=s.principal
+            document_number=s.document_number,
+            annex=s.annex,
+            line=s.line,
+            principal=s.principal,
+            request_id=s.request_id,
+            changed_at=s.changed_at,
         )
 
 

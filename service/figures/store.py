@@ -53,13 +53,14 @@ def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
         stored = f"""
             select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value,
                    f.revision, f.updated_at, f.document_id, f.annex, f.source_line,
-                   f.source_principal
+                   f.source_principal, f.source_request_id
             from figures f where {where}"""
     else:
         stored = f"""
             select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
                    v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
-                   v.document_id, v.annex, v.source_line, v.principal as source_principal
+                   v.document_id, v.annex, v.source_line, v.principal as source_principal,
+                   v.request_id as source_request_id
             from figure_revisions v
             where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
             order by v.figure_id, v.revision desc"""
@@ -196,7 +197,8 @@ async def history(
 ) -> list[asyncpg.Record]:
     return await db.fetch(
         """select v.region_code, v.year, i.code as indicator, v.kind, v.revision, v.old_value,
-                  v.value, v.changed_at, v.principal, v.principal as source_principal,
+                  v.value, v.changed_at, v.changed_at as updated_at, v.principal,
+                  v.principal as source_principal, v.request_id as source_request_id,
                   v.acting_region, v.reason, v.request_id,
                   d.number as document_number, v.annex, v.source_line
            from figure_revisions v

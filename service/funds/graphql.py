@@ -97,11 +97,7 @@ class FundAccountType:
             available=a.available,
             closing_balance=a.closing_balance,
             expenditure_rate=a.expenditure_rate,
-            provenance=SourceType(
-                document_number=a.provenance.document_number,
-                annex=a.provenance.annex,
-                line=a.provenance.line,
-            ),
+            provenance=SourceType.from_record(a.provenance),
             last_changed=a.last_changed,
         )
 
