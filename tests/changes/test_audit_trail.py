@@ -307,6 +307,7 @@ async def test_a_filtered_audit_trail_export_has_exactly_the_matching_rows(
     assert response.headers["content-disposition"] == (
         f'attachment; filename="anju-changes-{JINCHENG}.{fmt}"'
     )
+    rows: list[list[Any]]
     if fmt == "csv":
         text = response.content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
