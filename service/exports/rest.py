@@ -7,7 +7,6 @@ from fastapi.responses import StreamingResponse
 
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb, request_id
-from service.catalogue.schemas import Programme
 from service.exports import formats, service, upload
 from service.exports.responses import FILE_RESPONSES, file_response
 from service.exports.schemas import (
@@ -20,7 +19,13 @@ from service.exports.schemas import (
 )
 from service.kit.errors import InvalidInput
 from service.kit.inputs import LongText, ShortText
-from service.kit.rest import PROBLEM_JSON, PROBLEM_RESPONSES, WRITE_RESPONSES, Problem
+from service.kit.rest import (
+    PROBLEM_JSON,
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    Problem,
+    ProgrammeCode,
+)
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["exports"], responses=PROBLEM_RESPONSES)
@@ -65,9 +70,7 @@ async def export_file(
     ] = None,
     descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
-    programme: Annotated[
-        Programme | None, Query(description="Figures and fund flows of one programme")
-    ] = None,
+    programme: ProgrammeCode = None,
     headers: Annotated[
         HeaderLanguage, Query(description="Column headers in English (codes) or Chinese")
     ] = HeaderLanguage.EN,
@@ -76,7 +79,7 @@ async def export_file(
         region=region,
         descendants=descendants,
         year=year,
-        programme=programme.value if programme else None,
+        programme=programme,
     )
     export = await service.export(db, dataset, flt, headers, fmt)
     return await file_response(export, fmt)

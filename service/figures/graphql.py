@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.catalogue.graphql import IndicatorType, ProgrammeEnum, UnitEnum
+from service.catalogue.graphql import IndicatorType, UnitEnum
+from service.catalogue.programme_scalar import Programme
 from service.catalogue.schemas import Unit
 from service.figures import service
 from service.figures.schemas import (
@@ -27,7 +28,6 @@ from service.kit.graphql import (
     ProblemUnion,
     batched_loader,
     described_enum,
-    enum_value,
     guarded_write,
     page_request,
     served_as,
@@ -114,7 +114,7 @@ CERTIFIED_ARG = strawberry.argument(
 
 def figure_filter(
     year: int | None,
-    programme: Any,
+    programme: str | None,
     indicator: str | None,
     kind: Any,
     as_of: datetime | None = None,
@@ -122,7 +122,7 @@ def figure_filter(
 ) -> FigureFilter:
     return FigureFilter(
         year=year,
-        programme=enum_value(programme),
+        programme=programme,
         indicator=indicator,
         kind=FigureKind(kind.value) if kind is not None else None,
         as_of=as_of,
@@ -147,7 +147,7 @@ async def region_figures(
     root: strawberry.Parent[HasCode],
     info: strawberry.Info[Context, Any],
     year: OptionalYear = None,
-    programme: ProgrammeEnum | None = None,
+    programme: Programme | None = None,
     indicator: str | None = None,
     kind: FigureKindEnum | None = None,
     limit: Limit = None,
@@ -171,7 +171,7 @@ class FiguresQuery:
         region: str,
         descendants: bool = False,
         year: OptionalYear = None,
-        programme: ProgrammeEnum | None = None,
+        programme: Programme | None = None,
         indicator: str | None = None,
         kind: FigureKindEnum | None = None,
         limit: Limit = None,

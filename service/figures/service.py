@@ -34,6 +34,8 @@ async def validate(db: Session, flt: FigureFilter) -> None:
         check_year(flt.year)
     if flt.indicator is not None:
         await catalogue.indicator(db, flt.indicator)
+    if flt.programme is not None:
+        await catalogue.check_programme(db, flt.programme)
 
 
 async def for_region(

@@ -50,6 +50,12 @@ LimitParams = Annotated[PageRequest, Depends(_limit_request)]
 Region = Annotated[ShortText, Query(description="Region code, e.g. 140500")]
 Descendants = Annotated[bool, Query(description="Include the whole subtree")]
 Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
+# Programmes are data: a code is checked against the catalogue per request, so one
+# added at run time is a valid filter at once.
+ProgrammeCode = Annotated[
+    ShortText | None,
+    Query(description="Programme code of the catalogue (/programmes), e.g. RENTAL_HOUSING"),
+]
 
 
 class PageOut(BaseModel, Generic[T]):

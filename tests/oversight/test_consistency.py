@@ -79,6 +79,8 @@ async def test_a_finding_names_the_regions_both_values_and_the_source(
         "annex": 7,
         "line": 441,
         "principal": None,
+        "request_id": None,
+        "changed_at": None,
     }
     parts = {p["region_name"]: p["value"] for p in buildings["parts"]}
     assert len(parts) == 12 and parts["景德镇市"] == parts["九江市"] == "2786"
