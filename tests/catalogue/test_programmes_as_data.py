@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import Any
 
 import httpx
 
@@ -22,7 +23,7 @@ async def add_and_write(client: httpx.AsyncClient) -> None:
         response = await client.post(path, json=body, headers=ADMIN)
         assert response.status_code == 201, response.text
     target = {"region": NANCHANG_COUNTY, "indicator": INDICATOR, "value": "120"}
-    body = {"year": 2024, "reason": "农村危房改造任务", "items": [target]}
+    body: dict[str, Any] = {"year": 2024, "reason": "农村危房改造任务", "items": [target]}
     response = await client.post("/api/v1/targets", json=body, headers=PLANNER)
     assert response.status_code == 200, response.text
 
