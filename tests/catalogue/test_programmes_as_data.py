@@ -19,8 +19,8 @@ UNKNOWN = "no programme with code 'HOVERCRAFT' (see the programmes list)"
 
 
 async def add_and_write(client: httpx.AsyncClient) -> None:
-    for path, body in (("/api/v1/programmes", HOMESTEAD), ("/api/v1/indicators", HOMESTEAD_START)):
-        response = await client.post(path, json=body, headers=ADMIN)
+    for path, added in (("/api/v1/programmes", HOMESTEAD), ("/api/v1/indicators", HOMESTEAD_START)):
+        response = await client.post(path, json=added, headers=ADMIN)
         assert response.status_code == 201, response.text
     target = {"region": NANCHANG_COUNTY, "indicator": INDICATOR, "value": "120"}
     body: dict[str, Any] = {"year": 2024, "reason": "农村危房改造任务", "items": [target]}
