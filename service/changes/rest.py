@@ -1,6 +1,5 @@
 """REST door to the changes feed and its export (the audit trail)."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,7 +10,7 @@ from service.changes import export, service
 from service.changes.schemas import ENTITIES, ChangeFilter, ChangePage
 from service.exports.responses import FILE_RESPONSES, file_response
 from service.exports.schemas import FileFormat, HeaderLanguage
-from service.kit.inputs import ShortText
+from service.kit.inputs import IsoMoment, ShortText
 from service.kit.rest import PROBLEM_RESPONSES, LimitParams
 
 router = APIRouter(tags=["changes"], responses=PROBLEM_RESPONSES)
@@ -26,10 +25,10 @@ def _filter(
         ShortText | None, Query(description="Only changes written by this token subject")
     ] = None,
     since: Annotated[
-        datetime | None, Query(alias="from", description="Changed at or after (ISO 8601; UTC)")
+        IsoMoment | None, Query(alias="from", description="Changed at or after (ISO 8601; UTC)")
     ] = None,
     until: Annotated[
-        datetime | None, Query(alias="to", description="Changed before (ISO 8601; UTC)")
+        IsoMoment | None, Query(alias="to", description="Changed before (ISO 8601; UTC)")
     ] = None,
 ) -> ChangeFilter:
     return ChangeFilter(region=region, entity=entity, principal=principal, since=since, until=until)

@@ -270,6 +270,8 @@ async def test_bad_filters_are_refused_naming_them(client: httpx.AsyncClient) ->
         "/api/v1/changes", params={"from": "2026-01-02T00:00:00", "to": "2026-01-01T00:00:00"}
     )
     assert (response.status_code, response.json()["field"]) == (422, "to")
+    response = await client.get("/api/v1/changes", params={"to": "0.5"})  # not seconds
+    assert (response.status_code, response.json()["field"]) == (422, "to")
     body = await gql(client, '{ changes(entity: "people") { hasMore } }')
     assert body["errors"][0]["extensions"]["field"] == "entity"
     csv_file = await client.get("/api/v1/exports/changes.csv", params={"entity": "people"})
