@@ -70,16 +70,16 @@ def _where(flt: ChangeFilter, regions: list[str] | None, arg: _Params) -> str:
     return " and ".join(conditions)
 
 
-async def after(
-    db: Session,
-    position: tuple[int, int, int],
-    flt: ChangeFilter,
-    regions: list[str] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
+def page_sql(
+    position: tuple[int, int, int], flt: ChangeFilter, regions: list[str] | None, limit: int
+) -> tuple[str, list[Any]]:
+    """The statement of one page after `position`, and its arguments."""
     arg = _Params()
     txid, rank, row_id = position
-    start = f"(f.txid, f.rank, f.id) > ({arg(txid, 'xid8')}, {arg(rank, 'int')}, {arg(row_id, 'bigint')})"
+    start = (
+        f"(f.txid, f.rank, f.id) > ({arg(txid, 'xid8')}, {arg(rank, 'int')},"
+        f" {arg(row_id, 'bigint')})"
+    )
     sql = f"""{_FEED}
         select f.txid, f.rank, f.id, f.entity, f.action, f.region_code, f.changed_at,
                f.principal, f.acting_region, f.reason, f.request_id,
@@ -88,7 +88,18 @@ async def after(
         where {_where(flt, regions, arg)} and {start}
         order by f.txid, f.rank, f.id
         limit {arg(limit, "int")}"""
-    return await db.fetch(sql, *arg.values)
+    return sql, arg.values
+
+
+async def after(
+    db: Session,
+    position: tuple[int, int, int],
+    flt: ChangeFilter,
+    regions: list[str] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    sql, args = page_sql(position, flt, regions, limit)
+    return await db.fetch(sql, *args)
 
 
 # The export's columns, as CSV text and as sheet cells, in the feed's order.

@@ -38,12 +38,11 @@ create trigger bond_issues_stamp_source before insert or update on bond_issues
 create trigger rectification_tallies_stamp_source before insert or update on rectification_tallies
     for each row when (anju_claim('principal') is not null) execute function anju_stamp_source();
 
--- The feed pages in (txid, id) order; each filter is an index prefix of that order, so
--- a filtered page reads only the rows it returns. A time range uses changed_at.
-create index figure_revisions_region_feed_idx on figure_revisions (region_code, txid, id);
+-- The feed pages in (txid, id) order; a principal or an entity is an index prefix of
+-- that order, so a filtered page reads only the rows it returns. A time range uses
+-- changed_at; a subtree the existing (region_code, changed_at) indexes.
 create index figure_revisions_principal_feed_idx on figure_revisions (principal, txid, id);
 create index figure_revisions_changed_at_idx on figure_revisions (changed_at);
-create index audit_log_region_feed_idx on audit_log (region_code, txid, id);
 create index audit_log_entity_feed_idx on audit_log (entity, txid, id);
 create index audit_log_principal_feed_idx on audit_log (principal, txid, id);
 create index audit_log_changed_at_idx on audit_log (changed_at);
