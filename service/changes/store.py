@@ -14,6 +14,7 @@ from service.exports.sheet_sql import (
     xml_text,
 )
 from service.kit.db import Session
+from service.kit.sql_params import SqlParams
 
 # Both history tables, in (transaction, table, id) order. Only transactions below the
 # reader's snapshot xmin are published: every one of them has finished, so nothing can
@@ -46,16 +47,7 @@ _CURSOR = (
 )
 
 
-class _Params:
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any, cast: str) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}::{cast}"
-
-
-def _where(flt: ChangeFilter, regions: list[str] | None, arg: _Params) -> str:
+def _where(flt: ChangeFilter, regions: list[str] | None, arg: SqlParams) -> str:
     conditions = ["f.txid < pg_snapshot_xmin(pg_current_snapshot())"]
     if regions is not None:
         conditions.append(f"f.region_code = any({arg(regions, 'text[]')})")
@@ -74,7 +66,7 @@ def page_sql(
     position: tuple[int, int, int], flt: ChangeFilter, regions: list[str] | None, limit: int
 ) -> tuple[str, list[Any]]:
     """The statement of one page after `position`, and its arguments."""
-    arg = _Params()
+    arg = SqlParams()
     txid, rank, row_id = position
     start = (
         f"(f.txid, f.rank, f.id) > ({arg(txid, 'xid8')}, {arg(rank, 'int')},"
@@ -134,7 +126,7 @@ _XML_CELLS = [
 
 
 def _export_sql(flt: ChangeFilter, regions: list[str] | None, sheet: bool) -> tuple[str, list[Any]]:
-    arg = _Params()
+    arg = SqlParams()
     rows = f"""
         from feed f left join regions r on r.code = f.region_code
         where {_where(flt, regions, arg)}

@@ -7,6 +7,7 @@ import asyncpg
 
 from service.figures.schemas import FigureFilter
 from service.kit.db import Session
+from service.kit.sql_params import SqlParams as _Params
 
 
 @dataclass(frozen=True)
@@ -14,18 +15,6 @@ class FigureRows:
     rows: list[asyncpg.Record]
     # number of figures (region, year, indicator) matched, per region when partitioned
     totals: dict[str | None, int]
-
-
-class _Params:
-    """Positional parameters of a statement built from the filters that are set: a filter
-    left out is absent from the SQL, so every condition can be an index condition."""
-
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any, cast: str) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}::{cast}"
 
 
 def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
