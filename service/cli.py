@@ -67,7 +67,8 @@ def db_migrate(args: argparse.Namespace) -> None:
 def import_file(args: argparse.Namespace) -> None:
     from service.ingest.cli import run_import
 
-    sys.exit(run_import(Path(args.file), _database_url))
+    if code := run_import(Path(args.file), _database_url):
+        sys.exit(code)
 
 
 def export_schema(args: argparse.Namespace) -> None:
