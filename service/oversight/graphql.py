@@ -70,7 +70,15 @@ class FindingType:
     difference: Decimal | None = strawberry.field(
         description="computed − value (stated values: after rounding to the stated places)"
     )
-    tolerance: Decimal = strawberry.field(description="The most rounding explains; 0 for counts")
+    tolerance: Decimal | None = strawberry.field(
+        description="The most rounding explains; 0 for counts, null when unbounded"
+    )
+    low: Decimal | None = strawberry.field(
+        description="The lowest value the inputs' published places allow for `computed`"
+    )
+    high: Decimal | None = strawberry.field(
+        description="The highest such value; null when unbounded or not derivable"
+    )
     parts: list[FindingPartType]
     children_reported: int | None
     children_total: int | None
@@ -93,6 +101,8 @@ class FindingType:
             computed=f.computed,
             difference=f.difference,
             tolerance=f.tolerance,
+            low=f.low,
+            high=f.high,
             parts=[FindingPartType.from_record(p) for p in f.parts],
             children_reported=f.children_reported,
             children_total=f.children_total,

@@ -66,7 +66,13 @@ class ConsistencyFinding(BaseModel):
     value: Decimal | None  # the parent's, the total's or the stated value
     computed: Decimal | None  # the sum of the children or parts, or the derivation
     difference: Decimal | None  # computed − value (after rounding to the stated precision)
-    tolerance: Decimal  # the largest difference rounding explains; 0 for counts
+    # the largest difference rounding explains (on the wider side); 0 for counts, None
+    # when the derivation is unbounded (its base may be zero)
+    tolerance: Decimal | None
+    # where the computed value may lie given every input's published places (rates:
+    # rounded outwards to 4 places); None for a value the service cannot derive
+    low: Decimal | None = None
+    high: Decimal | None = None  # None also when unbounded
     parts: list[FindingPart]
     children_reported: int | None  # how many children have the value …
     children_total: int | None  # … of how many children the parent has

@@ -107,3 +107,40 @@ async def milestones_due(
         year,
         as_of,
     )
+
+
+async def published_places(
+    db: Session, region_codes: list[str], year: int | None
+) -> list[asyncpg.Record]:
+    """The places a document published each fund, loan and bond amount with, under the
+    keys of oversight.values (figures keep theirs in their own numeric)."""
+    return await db.fetch(
+        """select a.region_code, a.year, 'fund:' || a.source || ':' || v.field as key, v.places
+           from fund_accounts a
+           cross join lateral (values ('opening_balance', a.opening_balance_places),
+                                      ('adjustment', a.adjustment_places)) v (field, places)
+           where a.region_code = any($1::text[]) and ($2::int is null or a.year = $2)
+             and v.places is not null
+           union all
+           select a.region_code, a.year,
+                  'fund:' || a.source || ':' || f.direction || ':' || f.category, f.amount_places
+           from fund_accounts a join fund_flows f on f.account_id = a.id
+           where a.region_code = any($1::text[]) and ($2::int is null or a.year = $2)
+             and f.amount_places is not null
+           union all
+           select l.region_code, l.year, 'loan:' || l.lender_code || ':' || v.field, v.places
+           from loan_facilities l
+           cross join lateral (values ('credit_line', l.credit_line_places),
+                                      ('disbursed_cumulative', l.disbursed_cumulative_places),
+                                      ('disbursed_in_year', l.disbursed_in_year_places))
+                v (field, places)
+           where l.region_code = any($1::text[]) and ($2::int is null or l.year = $2)
+             and v.places is not null
+           union all
+           select b.region_code, b.year, 'bond:amount', b.amount_places
+           from bond_issues b
+           where b.region_code = any($1::text[]) and ($2::int is null or b.year = $2)
+             and b.amount_places is not null""",
+        region_codes,
+        year,
+    )

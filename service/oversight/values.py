@@ -1,8 +1,8 @@
-"""Every summable value the service holds, as one comparable shape (a measure).
+"""Every summable value the service holds, as one comparable shape.
 
-A measure is one number of one region and year under a key that means the same in
+A value is one number of one region and year under a key that means the same in
 every region (an indicator and kind, a lender's credit line, a fund category …), so a
-parent's measure can be set against the sum of its children's under the same key.
+parent's value can be set against the sum of its children's under the same key.
 """
 
 from collections.abc import Iterable
@@ -11,11 +11,12 @@ from decimal import Decimal
 
 import asyncpg
 
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Unit
+from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind, Source
 from service.funds.schemas import DIRECTION_NAMES_ZH, SOURCE_NAMES_ZH, FundAccount
 from service.loans.schemas import BondIssue, RegionLoans
 from service.oversight.compare import plain
+from service.oversight.intervals import Interval, places
 from service.rectification.schemas import ITEM_NAMES_ZH, Tally, TallyItem
 
 # A cohort ("started before 2020, unfinished by 2023") is a subset of the total, not
@@ -32,8 +33,17 @@ TALLY_UNITS_ZH = {
 }
 
 
+# (region, year, key) → the places a document published the value with; a value not
+# in it (written through the service) counts with the places it is stored with.
+Places = dict[tuple[str, int | None, str], int]
+
+
+def _published(value: Decimal, key: tuple[str, int | None, str], published: Places) -> Interval:
+    return Interval.published(value, published.get(key, places(value)))
+
+
 @dataclass(frozen=True)
-class Measure:
+class Value:
     region_code: str
     year: int | None
     key: str  # the same across regions: what is summed
@@ -41,23 +51,24 @@ class Measure:
     subject_zh: str
     kind: str | None
     unit_zh: str
-    exact: bool  # counts must match exactly
     value: Decimal
+    interval: Interval  # where the value truly lies, given the places it was published with
     source: Source
     total_key: str | None = None  # the key of the total this value is a breakdown part of
     subject_name: str = ""  # the subject's name without the kind (an indicator's name_zh)
     part_label: str | None = None
 
 
-def from_figures(rows: Iterable[asyncpg.Record]) -> list[Measure]:
+def from_figures(rows: Iterable[asyncpg.Record]) -> list[Value]:
     measures = []
     for r in rows:
         unit = Unit(r["unit"])
         breakdown = r["breakdown"]
         is_part = breakdown is not None and not breakdown.startswith(COHORT_PREFIX)
         total_code = f"{r['programme_code']}:{r['phase']}:{r['unit']}"
+        value = plain(r["value"])
         measures.append(
-            Measure(
+            Value(
                 region_code=r["region_code"],
                 year=r["year"],
                 key=f"{r['indicator']}|{r['kind']}",
@@ -65,8 +76,8 @@ def from_figures(rows: Iterable[asyncpg.Record]) -> list[Measure]:
                 subject_zh=f"{r['indicator_zh']}（{KIND_NAMES_ZH[FigureKind(r['kind'])]}）",
                 kind=r["kind"],
                 unit_zh=UNIT_NAMES_ZH[unit],
-                exact=UNIT_DECIMALS[unit] == 0,
-                value=plain(r["value"]),
+                value=value,
+                interval=Interval.published(value, places(value)),
                 source=Source(
                     document_number=r["document_number"],
                     annex=r["annex"],
@@ -81,7 +92,7 @@ def from_figures(rows: Iterable[asyncpg.Record]) -> list[Measure]:
     return measures
 
 
-def from_funds(accounts: Iterable[FundAccount]) -> list[Measure]:
+def from_funds(accounts: Iterable[FundAccount], published: Places) -> list[Value]:
     measures = []
     for a in accounts:
         name = SOURCE_NAMES_ZH[a.source]
@@ -98,7 +109,7 @@ def from_funds(accounts: Iterable[FundAccount]) -> list[Measure]:
             for f in a.flows
         ]
         measures += [
-            Measure(
+            Value(
                 region_code=a.region_code,
                 year=a.year,
                 key=key,
@@ -106,8 +117,8 @@ def from_funds(accounts: Iterable[FundAccount]) -> list[Measure]:
                 subject_zh=zh,
                 kind=None,
                 unit_zh=WAN_YUAN,
-                exact=False,
                 value=plain(value),
+                interval=_published(plain(value), (a.region_code, a.year, key), published),
                 source=a.provenance,
             )
             for key, zh, value in values
@@ -116,7 +127,7 @@ def from_funds(accounts: Iterable[FundAccount]) -> list[Measure]:
     return measures
 
 
-def from_loans(summaries: Iterable[RegionLoans]) -> list[Measure]:
+def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Value]:
     measures = []
     for s in summaries:
         for f in s.facilities:
@@ -130,7 +141,7 @@ def from_loans(summaries: Iterable[RegionLoans]) -> list[Measure]:
                     continue
                 key = f"loan:{f.lender.code}:{field}"
                 measures.append(
-                    Measure(
+                    Value(
                         region_code=s.region_code,
                         year=s.year,
                         key=key,
@@ -138,17 +149,17 @@ def from_loans(summaries: Iterable[RegionLoans]) -> list[Measure]:
                         subject_zh=f"棚改专项贷款{zh}（{lender}）",
                         kind=None,
                         unit_zh=YI_YUAN,
-                        exact=False,
                         value=plain(value),
+                        interval=_published(plain(value), (s.region_code, s.year, key), published),
                         source=f.source,
                     )
                 )
     return measures
 
 
-def from_bonds(bonds: Iterable[BondIssue]) -> list[Measure]:
+def from_bonds(bonds: Iterable[BondIssue], published: Places) -> list[Value]:
     return [
-        Measure(
+        Value(
             region_code=b.region_code,
             year=b.year,
             key="bond:amount",
@@ -156,15 +167,15 @@ def from_bonds(bonds: Iterable[BondIssue]) -> list[Measure]:
             subject_zh="棚改专项债券发行",
             kind=None,
             unit_zh=YI_YUAN,
-            exact=False,
             value=plain(b.amount),
+            interval=_published(plain(b.amount), (b.region_code, b.year, "bond:amount"), published),
             source=b.source,
         )
         for b in bonds
     ]
 
 
-def from_tallies(tallies: Iterable[Tally]) -> list[Measure]:
+def from_tallies(tallies: Iterable[Tally]) -> list[Value]:
     measures = []
     for t in tallies:
         for field, zh, count in (
@@ -176,7 +187,7 @@ def from_tallies(tallies: Iterable[Tally]) -> list[Measure]:
                 continue
             key = f"rectification:{t.campaign.code}:{t.item.value}:{field}"
             measures.append(
-                Measure(
+                Value(
                     region_code=t.region_code,
                     # a tally counts what stood at its date: it belongs to that year
                     year=t.as_of.year,
@@ -185,8 +196,8 @@ def from_tallies(tallies: Iterable[Tally]) -> list[Measure]:
                     subject_zh=f"{t.campaign.name_zh} {ITEM_NAMES_ZH[t.item]}{zh}",
                     kind=None,
                     unit_zh=TALLY_UNITS_ZH[t.item],
-                    exact=True,
                     value=Decimal(count),
+                    interval=Interval.point(Decimal(count)),
                     source=t.source,
                 )
             )
