@@ -177,7 +177,7 @@ async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:
         (r["region_code"], r["year"], r["key"]): r["places"]
         for r in await store.published_places(db, codes, flt.year)
     }
-    measures = [
+    held = [
         *from_figures(figure_rows),
         *from_funds(accounts, published),
         *from_loans(loan_summaries, published),
@@ -185,12 +185,12 @@ async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:
         *from_tallies(tallies),
     ]
     if flt.year is not None:
-        measures = [m for m in measures if m.year == flt.year]
+        held = [m for m in held if m.year == flt.year]
 
     checker = Checker(tree, number)
-    _parents_and_children(checker, measures)
-    _totals_and_parts(checker, measures)
-    derive = _Derivations(measures, accounts, loan_summaries, tallies)
+    _parents_and_children(checker, held)
+    _totals_and_parts(checker, held)
+    derive = _Derivations(held, accounts, loan_summaries, tallies)
     for row in await store.stated_values(db, codes):
         if flt.year is None or row["year"] == flt.year:
             _stated(checker, row, derive)
@@ -217,9 +217,9 @@ async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:
     )
 
 
-def _parents_and_children(checker: Checker, measures: Iterable[Value]) -> None:
+def _parents_and_children(checker: Checker, held: Iterable[Value]) -> None:
     by_key: dict[tuple[int | None, str], dict[str, Value]] = defaultdict(dict)
-    for m in measures:
+    for m in held:
         by_key[(m.year, m.key)][m.region_code] = m
     for by_region in by_key.values():
         for code, parent in by_region.items():
@@ -229,11 +229,11 @@ def _parents_and_children(checker: Checker, measures: Iterable[Value]) -> None:
                 checker.sums(ConsistencyCheck.PARENT_CHILDREN, parent, reported, len(children))
 
 
-def _totals_and_parts(checker: Checker, measures: list[Value]) -> None:
+def _totals_and_parts(checker: Checker, held: list[Value]) -> None:
     """A total (breakdown null) vs its breakdown parts of the same programme, phase, unit."""
-    totals = {(m.region_code, m.year, m.key): m for m in measures}
+    totals = {(m.region_code, m.year, m.key): m for m in held}
     parts: dict[tuple[str, int | None, str], list[Value]] = defaultdict(list)
-    for m in measures:
+    for m in held:
         if m.total_key is not None:
             parts[(m.region_code, m.year, m.total_key)].append(m)
     for key, group in parts.items():
@@ -259,13 +259,13 @@ class _Derivations:
 
     def __init__(
         self,
-        measures: list[Value],
+        held: list[Value],
         accounts: list[FundAccount],
         summaries: list[RegionLoans],
         tallies: list[Tally],
     ) -> None:
-        self.figures = {(m.region_code, m.year, m.key): m for m in measures}
-        self.names = {m.subject: m.subject_name for m in measures}
+        self.figures = {(m.region_code, m.year, m.key): m for m in held}
+        self.names = {m.subject: m.subject_name for m in held}
         self.accounts: dict[tuple[str, int | None, str], FundAccount] = {
             (a.region_code, a.year, a.source.value): a for a in accounts
         }

@@ -60,14 +60,14 @@ class Value:
 
 
 def from_figures(rows: Iterable[asyncpg.Record]) -> list[Value]:
-    measures = []
+    found: list[Value] = []
     for r in rows:
         unit = Unit(r["unit"])
         breakdown = r["breakdown"]
         is_part = breakdown is not None and not breakdown.startswith(COHORT_PREFIX)
         total_code = f"{r['programme_code']}:{r['phase']}:{r['unit']}"
         value = plain(r["value"])
-        measures.append(
+        found.append(
             Value(
                 region_code=r["region_code"],
                 year=r["year"],
@@ -89,11 +89,11 @@ def from_figures(rows: Iterable[asyncpg.Record]) -> list[Value]:
                 subject_name=r["indicator_zh"],
             )
         )
-    return measures
+    return found
 
 
 def from_funds(accounts: Iterable[FundAccount], published: Places) -> list[Value]:
-    measures = []
+    found: list[Value] = []
     for a in accounts:
         name = SOURCE_NAMES_ZH[a.source]
         values: list[tuple[str, str, Decimal | None]] = [
@@ -108,7 +108,7 @@ def from_funds(accounts: Iterable[FundAccount], published: Places) -> list[Value
             )
             for f in a.flows
         ]
-        measures += [
+        found += [
             Value(
                 region_code=a.region_code,
                 year=a.year,
@@ -124,11 +124,11 @@ def from_funds(accounts: Iterable[FundAccount], published: Places) -> list[Value
             for key, zh, value in values
             if value is not None
         ]
-    return measures
+    return found
 
 
 def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Value]:
-    measures = []
+    found: list[Value] = []
     for s in summaries:
         for f in s.facilities:
             lender = f.lender.short_zh
@@ -140,7 +140,7 @@ def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Valu
                 if value is None:
                     continue
                 key = f"loan:{f.lender.code}:{field}"
-                measures.append(
+                found.append(
                     Value(
                         region_code=s.region_code,
                         year=s.year,
@@ -154,7 +154,7 @@ def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Valu
                         source=f.source,
                     )
                 )
-    return measures
+    return found
 
 
 def from_bonds(bonds: Iterable[BondIssue], published: Places) -> list[Value]:
@@ -176,7 +176,7 @@ def from_bonds(bonds: Iterable[BondIssue], published: Places) -> list[Value]:
 
 
 def from_tallies(tallies: Iterable[Tally]) -> list[Value]:
-    measures = []
+    found: list[Value] = []
     for t in tallies:
         for field, zh, count in (
             ("found", "发现", t.found),
@@ -186,7 +186,7 @@ def from_tallies(tallies: Iterable[Tally]) -> list[Value]:
             if count is None:
                 continue
             key = f"rectification:{t.campaign.code}:{t.item.value}:{field}"
-            measures.append(
+            found.append(
                 Value(
                     region_code=t.region_code,
                     # a tally counts what stood at its date: it belongs to that year
@@ -201,4 +201,4 @@ def from_tallies(tallies: Iterable[Tally]) -> list[Value]:
                     source=t.source,
                 )
             )
-    return measures
+    return found
