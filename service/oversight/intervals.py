@@ -4,7 +4,7 @@ A document rounds what it prints: 2.29 亿元 stands for anything in 2.285–2.2
 balance or rate computed from such values is an interval too, and a value the document
 states for it agrees with the service when the two intervals meet (the stated value is
 itself rounded to its own places, so it widens the comparison by its own half unit).
-See docs/decisions/0007-published-precision.md.
+See docs/decisions/0008-published-precision.md.
 """
 
 from dataclasses import dataclass
