@@ -35,6 +35,7 @@ from service.loans.service import LenderNotFound
 from service.oversight import store
 from service.oversight.compare import plain
 from service.oversight.schemas import MeasureFamily, MeasureInfo
+from service.oversight.values import TALLY_UNITS_ZH
 from service.rectification import service as rectification
 from service.rectification.schemas import ITEM_NAMES_ZH, CampaignKind, TallyFilter, TallyItem
 
@@ -153,7 +154,7 @@ async def catalogue_of(db: Session, settings: Settings) -> list[MeasureInfo]:
         if r["family"] == MeasureFamily.RECTIFICATION:
             for item in _ITEMS[CampaignKind(r["kind"])]:
                 code = MeasureCode(MeasureFamily.RECTIFICATION, f"{r['code']}:{item.value}")
-                add(code, f"{r['name_zh']} {ITEM_NAMES_ZH[item]}", ITEM_NAMES_ZH[item][-2])
+                add(code, f"{r['name_zh']} {ITEM_NAMES_ZH[item]}", TALLY_UNITS_ZH[item])
     return found
 
 
