@@ -147,6 +147,7 @@ FUND_ACCOUNTS = Table(
            "opening_balance numeric", "adjustment numeric"),
     key=("region_code", "year", "source"),
     compared=("opening_balance", "adjustment"),
+    places=("opening_balance", "adjustment"),
 )  # fmt: skip
 FUND_FLOWS = Table(
     "fund_flows",
@@ -155,6 +156,7 @@ FUND_FLOWS = Table(
     compared=("amount",),
     sourced=False,
     documented=False,
+    places=("amount",),
 )
 LOAN_FACILITIES = Table(
     "loan_facilities",
@@ -162,12 +164,14 @@ LOAN_FACILITIES = Table(
            "credit_line numeric", "disbursed_cumulative numeric", "disbursed_in_year numeric"),
     key=("region_code", "year", "lender_code"),
     compared=("credit_line", "disbursed_cumulative", "disbursed_in_year"),
+    places=("credit_line", "disbursed_cumulative", "disbursed_in_year"),
 )  # fmt: skip
 BOND_ISSUES = Table(
     "bond_issues",
     _typed("annex int", "source_line int", "region_code text", "year int", "amount numeric"),
     key=("region_code", "year"),
     compared=("amount",),
+    places=("amount",),
 )
 RECTIFICATION_TALLIES = Table(
     "rectification_tallies",
@@ -205,6 +209,8 @@ async def load_document(conn: Connection, data: SeedData) -> LoadReport:
     """Write one document and all its records: new keys inserted, changed ones as new
     revisions naming this document, equal ones left alone. A document loaded before
     whose records all equal the stored ones is refused (DocumentExistsError)."""
+    # the published places this import sets are kept (anju_forget_published_places)
+    await conn.execute("select set_config('anju.import', $1, true)", data.document.number)
     document_id, new_document = await _document(conn, data.document)
     counts: dict[str, TableCount] = {}
     ids = await _indicator_ids(conn, {f.indicator for f in data.figures}) if data.figures else {}

@@ -38,18 +38,19 @@ class Table:
     # service): a new revision names the document and forgets the principal
     sourced: bool = True
     documented: bool = True  # the first column is the document's id (given apart)
+    # amounts whose published decimal places are kept beside them (`<column>_places`)
+    places: tuple[str, ...] = ()
 
 
 def _sql(table: Table) -> str:
     names = [name for name, _ in table.columns]
-    given = ["document_id", *names] if table.documented else names
+    given = ["document_id"] if table.documented else []
+    given += [*names, *(f"{c}_places" for c in table.places)]
     first = 2 if table.documented else 1
     arrays = ", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(table.columns, first))
-    select = (
-        f"select $1, * from unnest({arrays})"
-        if table.documented
-        else (f"select * from unnest({arrays})")
-    )
+    selected = ["$1"] if table.documented else []
+    selected += ["t.*", *(f"scale(t.{c})" for c in table.places)]
+    select = f"select {', '.join(selected)} from unnest({arrays}) as t ({', '.join(names)})"
     sets = [f"{c} = excluded.{c}" for c in given if c not in table.key]
     if table.sourced:
         sets += ["source_principal = null", "source_request_id = null", "updated_at = now()"]

@@ -113,6 +113,12 @@ async def test_a_corrected_reissue_becomes_new_revisions(
     assert others == [("bond_issues", "UPDATE", YANGCHENG, f"imported from {REISSUE}")]
     bond = next(c for c in changes if c["entity"] == "bond_issues")
     assert (bond["old"]["amount"], bond["new"]["amount"]) == ("0.2500", "0.3000")
+    async with wdb.session() as session:  # the places the reissue published are kept
+        places = await session.fetchval(
+            "select amount_places from bond_issues where region_code = $1 and year = 2024",
+            YANGCHENG,
+        )
+    assert places == 2
 
 
 async def test_the_same_plan_for_another_year_loads_as_new_figures(

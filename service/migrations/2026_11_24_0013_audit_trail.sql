@@ -46,3 +46,28 @@ create index figure_revisions_changed_at_idx on figure_revisions (changed_at);
 create index audit_log_entity_feed_idx on audit_log (entity, txid, id);
 create index audit_log_principal_feed_idx on audit_log (principal, txid, id);
 create index audit_log_changed_at_idx on audit_log (changed_at);
+
+-- A document that comes again (a corrected reissue) updates imported amounts and sets
+-- their published places with them; anju_forget_published_places would forget the
+-- places whenever they are unchanged (0.25 → 0.30, both two places). An import says
+-- so with the transaction-local setting anju.import (the document's number); every
+-- other writer still has the places forgotten when it changes an amount.
+create or replace function anju_forget_published_places() returns trigger
+language plpgsql as $$
+declare
+    amount text;
+    old_row jsonb := to_jsonb(old);
+    new_row jsonb := to_jsonb(new);
+begin
+    if anju_claim('import') is not null then
+        return new;
+    end if;
+    foreach amount in array tg_argv loop
+        if new_row -> amount is distinct from old_row -> amount
+           and new_row -> (amount || '_places') is not distinct from old_row -> (amount || '_places')
+        then
+            new := jsonb_populate_record(new, jsonb_build_object(amount || '_places', null));
+        end if;
+    end loop;
+    return new;
+end $$;
