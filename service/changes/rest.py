@@ -54,7 +54,6 @@ async def list_changes(
 
 @router.get(
     "/exports/changes.{fmt}",
-    tags=["exports"],
     summary="Export the changes feed (the audit trail) as CSV or XLSX, with the feed's filters",
     response_class=StreamingResponse,
     responses=FILE_RESPONSES,
