@@ -5,7 +5,7 @@ It sits innermost, under the request observer (which records a hit in the access
 it would the route's answer), read routing (the version is read where the reads go) and
 the body limits (a GraphQL body is read here only once it passed them). A request it
 answers from the store is still rate limited: it charges the read budget itself and
-notes so, and the route's dependency does not charge again.
+notes so; the route's dependency does not charge again, and answers a refusal.
 """
 
 import json
@@ -23,7 +23,6 @@ from service.cache import version as data_version
 from service.cache.requests import GRAPHQL, STREAMED, GraphQLReads, Read, reader_class, rest_read
 from service.cache.store import Entry, ResponseStore
 from service.kit.errors import ProblemError, TooManyRequests
-from service.kit.rest import PROBLEM_JSON
 from service.limits.rates import CHARGED, RateLimiter
 from service.ops.graphql_calls import STATE_KEY
 
@@ -113,8 +112,9 @@ class ResponseCaching:
         try:
             await limiter.charge(app.state.db, principal, _address(scope), write=False)
         except TooManyRequests as error:
-            await _send_problem(send, error, scope["path"])
-            return True
+            # the route's rate-limit dependency refuses it, as it would have on its own
+            state[CHARGED] = error
+            return False
         except ProblemError:
             return False  # the database is away: the route answers its 503
         state[CHARGED] = True
@@ -352,17 +352,6 @@ async def _send_304(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
     kept = [(k, v) for k, v in headers if k in _KEPT_ON_304]
     await send({"type": "http.response.start", "status": 304, "headers": kept})
     await send({"type": "http.response.body", "body": b""})
-
-
-async def _send_problem(send: Send, error: ProblemError, path: str) -> None:
-    """As the app's problem handler renders it."""
-    body = json.dumps(
-        error.problem(instance=path), ensure_ascii=False, separators=(",", ":")
-    ).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode())] + [
-        (k.lower().encode(), v.encode()) for k, v in error.headers().items()
-    ]
-    await _send(send, error.status, headers, body)
 
 
 async def _whole_body(receive: Receive) -> bytes:

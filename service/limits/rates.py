@@ -26,7 +26,8 @@ from service.limits.graphql_rules import limit_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Noted in the request's state by whoever charged the read budget first (the response
-# cache does, for the reads it may answer), so that the request is charged once.
+# cache does, for the reads it may answer), so that the request is charged once: True,
+# or the refusal, which the dependency then raises.
 CHARGED = "rate_limit_charged"
 
 
@@ -92,7 +93,10 @@ async def rate_limit(request: Request, principal: CurrentPrincipal) -> None:
     """App-wide dependency. Every route needs the caller anyway, so the token is verified
     once (FastAPI caches the dependency within a request)."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    if limiter.enabled and not getattr(request.state, CHARGED, False):
+    charged = getattr(request.state, CHARGED, None)
+    if isinstance(charged, TooManyRequests):
+        raise charged
+    if limiter.enabled and charged is None:
         graphql = request.url.path.startswith("/graphql")
         write = request.method not in SAFE_METHODS and not graphql
         await limiter.charge(request.app.state.db, principal, client_address(request), write)

@@ -3,6 +3,7 @@ per read rights, never a mutation, never an export; hits still rate limited and
 recorded in the access log."""
 
 import httpx
+from fastapi import FastAPI
 
 from service.auth.principal import Scope
 from service.kit.db import Database
@@ -171,6 +172,18 @@ async def test_a_hit_is_still_rate_limited(db: Database) -> None:
     assert refused.json()["limit"] == "rate_limit_reads"
     assert refused.json()["instance"] == "/api/v1/figures"
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    metrics = (await client_of_metrics(app)).splitlines()
+    assert any(
+        line.startswith("anju_rate_limited_total{")
+        and 'route="/api/v1/figures"' in line
+        and line.endswith(" 2.0")
+        for line in metrics
+    ), [m for m in metrics if m.startswith("anju_rate_limited_total")]
+
+
+async def client_of_metrics(app: FastAPI) -> str:
+    async with client_of(app) as client:
+        return (await client.get("/metrics")).text
 
 
 async def test_a_hit_is_recorded_in_the_access_log(wdb: Database) -> None:

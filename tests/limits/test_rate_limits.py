@@ -198,7 +198,9 @@ async def test_two_workers_counting_locally_share_one_budget(wdb: Database) -> N
 
 async def test_far_below_the_budget_a_request_sends_no_statement(wdb: Database) -> None:
     headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="cheap-reader"))
-    async with app_client(wdb, headers, rate_limit_reads=1000, rate_limit_flush_seconds=5) as client:
+    async with app_client(
+        wdb, headers, rate_limit_reads=1000, rate_limit_flush_seconds=5
+    ) as client:
         for _ in range(20):
             assert (await client.get("/api/v1/programmes")).status_code == 200
         async with wdb.write_pool.acquire() as conn:
