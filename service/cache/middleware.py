@@ -34,8 +34,6 @@ CACHE_CONTROL = b"private, no-cache"
 VARY_GET = b"Authorization, Accept-Encoding"
 # Days the service's defaults depend on (as_of: today, in Beijing): part of every key.
 _BEIJING = timezone(timedelta(hours=8))
-# Headers the app's routes answer from that the cache answers itself
-_CONDITIONAL = (b"if-none-match", b"if-modified-since")
 # Scope entries the routing sets, which the request observer reads (route template,
 # the route's module, path parameters)
 _ROUTED = ("route", "endpoint", "path_params")
@@ -131,8 +129,11 @@ class ResponseCaching:
             now.astimezone(_BEIJING).date(),
         )
         entry = self.store.get(key)
+        if entry is not None and entry.own_etag and "if-none-match" in headers:
+            return False  # a route with its own ETag checks If-None-Match (and its syntax)
         if entry is None:
-            captured = await self._run_unconditionally(scope, receive)
+            captured = Captured()
+            await self.app(scope, receive, captured.send)
             entry = _entry(scope, captured)
             if entry is None:
                 await self._answer(
@@ -145,17 +146,6 @@ class ResponseCaching:
             state.update(entry.state)
         await self._answer_entry(send, key, entry, headers, read, version)
         return True
-
-    async def _run_unconditionally(self, scope: Scope, receive: Receive) -> Captured:
-        """The app's full answer: conditions are the cache's to apply, to whatever it keeps."""
-        original = scope["headers"]
-        scope["headers"] = [(k, v) for k, v in original if k not in _CONDITIONAL]
-        captured = Captured()
-        try:
-            await self.app(scope, receive, captured.send)
-        finally:
-            scope["headers"] = original
-        return captured
 
     async def _answer_entry(
         self,
@@ -217,6 +207,10 @@ class ResponseCaching:
         read: Read,
         version: data_version.DataVersion | None,
     ) -> None:
+        if status in (204, 304):  # no body to validate or compress (a route's own 304)
+            await send({"type": "http.response.start", "status": status, "headers": app_headers})
+            await send({"type": "http.response.body", "body": body})
+            return
         headers = [(k, v) for k, v in app_headers if k != b"content-length"]
         if read.conditional and status == 200:
             etag = _header(headers, b"etag")
@@ -260,6 +254,7 @@ def _entry(scope: Scope, captured: Captured) -> Entry | None:
         body=body,
         headers=headers,
         etag=etag.decode("latin-1") if etag else validators.weak_etag(body),
+        own_etag=etag is not None,
         scope=routed,
         state=state,
     )

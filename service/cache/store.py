@@ -19,6 +19,8 @@ class Entry:
     # the app's own headers, lower-case names, without content-length
     headers: list[tuple[bytes, bytes]]
     etag: str
+    # the route's own (the figure's revision tag): the route answers If-None-Match itself
+    own_etag: bool
     # scope entries the app's routing set (route, path parameters, …) and request state
     # (the GraphQL call), restored on a hit
     scope: dict[str, Any]

@@ -132,6 +132,17 @@ async def test_the_figure_etag_and_if_match_are_unchanged(wdb: Database) -> None
     assert fresh.headers["etag"] == put.headers["etag"] != tag
 
 
+async def test_the_figure_route_still_checks_its_if_none_match(db: Database) -> None:
+    """Its header is an argument of the route (at most 200 characters): a hit does not
+    skip the check."""
+    async with client_of(make_app(db)) as client:
+        assert (await client.get(FIGURE, headers=READER)).status_code == 200
+        assert (await client.get(FIGURE, headers=READER)).status_code == 200
+        refused = await client.get(FIGURE, headers={**READER, "If-None-Match": "x" * 201})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "If-None-Match"
+
+
 async def test_brotli_and_gzip_from_1_kb(db: Database) -> None:
     async with client_of(make_app(db)) as client:
         plain = await raw(client, FIGURES, {"Accept-Encoding": "identity"})
