@@ -107,3 +107,7 @@ create or replace function anju_is_ancestor(ancestor text, code text, strict boo
         select ($1 = $2 and not $3)
             or exists (select 1 from region_ancestors a where a.code = $2 and a.ancestor = $1)
     $$;
+
+-- The API reads both: a write to either advances the data version (the response cache).
+select anju_track_data_version('upload_jobs'::regclass);
+select anju_track_data_version('region_ancestors'::regclass);
