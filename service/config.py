@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     # GraphQL documents whose parse and validation are kept per process (LRU), so a
     # query that clients send again costs neither.
     graphql_document_cache_size: int = Field(default=1000, ge=1)
+    # Queries within the compiled subset (regions and figures) answered by one SQL
+    # statement that builds the JSON; off: every query runs field by field.
+    graphql_compile: bool = True
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
 

@@ -19,6 +19,8 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.config import Settings
+from service.graphql_compiler import raw
+from service.graphql_compiler.hook import compiled_reads
 from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
 from service.limits.cost import CostModel
@@ -42,6 +44,8 @@ class GraphQLLimits:
     production: bool
     persisted_queries_path: Path | None
     persisted_queries_only: bool
+    compile: bool = False
+    plan_cache_size: int = 1000
 
     @classmethod
     def of(cls, settings: Settings) -> "GraphQLLimits":
@@ -56,6 +60,8 @@ class GraphQLLimits:
             settings.production,
             settings.persisted_queries_path,
             settings.persisted_queries_only,
+            settings.graphql_compile,
+            settings.graphql_document_cache_size,
         )
 
 
@@ -92,6 +98,9 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
             HiddenSuggestions,  # last: validates with every rule the others added
             lambda: MaskErrors(should_mask_error=unexpected),
         ]
+    if limits.compile:
+        # last: runs only once every validation above has passed
+        extensions.append(compiled_reads(limits.plan_cache_size))
     return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
 
 
@@ -100,6 +109,8 @@ class _Utf8Router(GraphQLRouter[Any, Any]):
     larger, and mobile apps pay for every byte."""
 
     def encode_json(self, data: object) -> bytes:
+        if (compiled := raw.encode(data)) is not None:
+            return compiled
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 

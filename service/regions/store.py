@@ -36,15 +36,22 @@ async def by_codes(db: Session, codes: list[str]) -> list[Region]:
     return [_region(r) for r in rows]
 
 
+def named(name: str) -> str:
+    """The condition on `regions r` that its name or alias is `name` (an SQL value)."""
+    return f"""(regexp_replace(r.name, '\\s', '', 'g') = {name}
+               or exists (select 1 from region_aliases a
+                          where a.region_code = r.code and a.alias = {name}))"""
+
+
+def sibling_order(alias: str) -> str:
+    """How the children of one parent are listed."""
+    return f"{alias}.kind, {alias}.code"
+
+
 async def by_name(db: Session, name: str) -> list[Region]:
     """Regions whose name or alias is `name` (white space ignored)."""
     rows = await db.fetch(
-        f"""select {_COLUMNS} from regions r
-            where regexp_replace(r.name, '\\s', '', 'g') = $1
-               or exists (select 1 from region_aliases a
-                          where a.region_code = r.code and a.alias = $1)
-            order by r.code""",
-        name,
+        f"select {_COLUMNS} from regions r where {named('$1')} order by r.code", name
     )
     return [_region(r) for r in rows]
 
@@ -53,7 +60,7 @@ async def children_of(db: Session, parent_codes: list[str], level: str | None) -
     rows = await db.fetch(
         f"""select {_COLUMNS} from regions r
             where r.parent_code = any($1::text[]) and ($2::text is null or r.level = $2)
-            order by r.parent_code, r.kind, r.code""",
+            order by r.parent_code, {sibling_order("r")}""",
         parent_codes,
         level,
     )
@@ -76,16 +83,28 @@ async def subtree(db: Session, root_code: str, level: str | None) -> list[Region
     return [_region(r) for r in rows]
 
 
+def subtree_cte(roots: str) -> str:
+    """`t (root, code, depth)`: the regions whose code is `roots` (a condition) with all
+    their descendants."""
+    return f"""with recursive t as (
+                select code as root, code, 0 as depth from regions where code {roots}
+                union all
+                select t.root, r.code, t.depth + 1 from regions r join t on r.parent_code = t.code)
+            """
+
+
+def subtree_order(alias: str) -> str:
+    """Parents before children: by depth in `t`, then by parent and as siblings."""
+    return f"t.depth, {alias}.parent_code, {sibling_order(alias)}"
+
+
 async def subtrees(db: Session, roots: list[str], level: str | None) -> dict[str, list[Region]]:
     """Each root's strict descendants, parents before children, in one statement."""
     rows = await db.fetch(
-        f"""with recursive t as (
-                select code as root, code, 0 as depth from regions where code = any($1::text[])
-                union all
-                select t.root, r.code, t.depth + 1 from regions r join t on r.parent_code = t.code)
+        f"""{subtree_cte("= any($1::text[])")}
             select t.root, {_COLUMNS} from t join regions r on r.code = t.code
             where t.depth > 0 and ($2::text is null or r.level = $2)
-            order by t.root, t.depth, r.parent_code, r.kind, r.code""",
+            order by t.root, {subtree_order("r")}""",
         roots,
         level,
     )
