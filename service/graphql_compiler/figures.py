@@ -2,7 +2,9 @@
 source and indicator under them, on the SQL of service.figures.store (filters, order,
 page numbering, completion rate), so that both paths read the same rows."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from service.figures import store
@@ -38,11 +40,17 @@ class PageRow:
 
     g: str
     n: str
-    total: str  # the page's total, an expression over g
     limit: str
     offset: str
+    # the page's total over g, made when asked for: a parameter bound but absent from
+    # the statement would have no type
+    total_of: Callable[[], str]
     # aggregates over `n` a figure's fields need (its values), named as columns of g
     aggregates: list[str] = field(default_factory=list)
+
+    @cached_property
+    def total(self) -> str:
+        return self.total_of()
 
     def aggregate(self, expr: str) -> str:
         name = f"a{len(self.aggregates)}"
@@ -50,8 +58,11 @@ class PageRow:
         return f"{self.g}.{name}"
 
 
-def _page(c: Compiler, field: Field, args: Args, regions: str, empty_total: str) -> str:
-    """A FigurePage of the figures of `regions` (a condition on the region code)."""
+def _page(
+    c: Compiler, field: Field, args: Args, regions: str, empty_total: Callable[[str], str]
+) -> str:
+    """A FigurePage of the figures of `regions` (a condition on the region code);
+    `empty_total` of the offset: the total when the page is empty."""
 
     def page(a: dict[str, Any]) -> PageRequest:
         return PageRequest.of(a.get("limit"), a.get("offset"))
@@ -70,9 +81,7 @@ def _page(c: Compiler, field: Field, args: Args, regions: str, empty_total: str)
     limit = args.derived(lambda a: page(a).limit, "bigint")
     offset = args.derived(lambda a: page(a).offset, "bigint")
     g, n = c.alias("g"), c.alias("n")
-    row = PageRow(
-        g, n, f"coalesce(max({g}.total), {empty_total.replace('@', offset)})", limit, offset
-    )
+    row = PageRow(g, n, limit, offset, lambda: f"coalesce(max({g}.total), {empty_total(offset)})")
     body = c.object(field.type, row, field)
     rows = store.page_rows(regions, flt, c.binding, limit, offset, per_region=False)
     grouped = ", ".join(f"{n}.{col}" for col in _FIGURE_COLUMNS)
@@ -97,9 +106,13 @@ def query_figures(c: Compiler, _row: None, field: Field) -> str:
         regions = f"= any(array({subtree_cte(f'= {code}')} select code from t))"
     else:
         regions = f"= {code}"
-    # an empty page past the end still says how many there are (service.for_region)
-    counted = store.count_sql(regions, _filter(args), c.binding)
-    return _page(c, field, args, regions, f"case when @ > 0 then ({counted}) else 0 end")
+
+    def empty_total(offset: str) -> str:
+        # a page past the end still says how many there are (service.for_region)
+        counted = store.count_sql(regions, _filter(args), c.binding)
+        return f"case when {offset} > 0 then ({counted}) else 0 end"
+
+    return _page(c, field, args, regions, empty_total)
 
 
 def _filter(args: Args) -> FigureFilter:
@@ -120,7 +133,7 @@ def _filter(args: Args) -> FigureFilter:
 @builds("Region", "figures")
 def region_figures(c: Compiler, row: str, field: Field) -> str:
     # a region's page past its end says 0, as the batched read (service.for_regions) does
-    return _page(c, field, c.args(field), f"= {row}.code", "0")
+    return _page(c, field, c.args(field), f"= {row}.code", lambda _offset: "0")
 
 
 @builds("FigurePage", "items")
