@@ -19,12 +19,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.run import INDICATOR, NATION, NESTED  # noqa: E402
-from service import bootstrap  # noqa: E402
-from service.app import create_app  # noqa: E402
-from service.config import Settings  # noqa: E402
-from service.demo import national  # noqa: E402
-from service.kit.db import Database, start_embedded  # noqa: E402
+from bench.run import INDICATOR, NATION, NESTED
+from service import bootstrap
+from service.app import create_app
+from service.config import Settings
+from service.demo import national
+from service.kit.db import Database, start_embedded
 
 QUERIES = {"nested": NESTED, "nation": NATION % {"code": INDICATOR}}
 
