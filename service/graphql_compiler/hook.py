@@ -31,7 +31,6 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from service.graphql_compiler import figures, regions  # noqa: F401
 from service.graphql_compiler.plan import Compiler, Plan, Unsupported
 from service.graphql_compiler.raw import RawJson
-from service.kit.db import as_problem
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
 
@@ -125,9 +124,8 @@ async def answer(context: ExecutionContext, cache: PlanCache) -> Any:
     try:
         text = await db.fetchval(plan.sql, *(get(arguments) for get in plan.params))
     except Exception as error:
-        if as_problem(error, request.database.timeouts) is None:
-            raise
-        # the snapshot is spoilt for a second try: the database's problem is the answer
+        # the snapshot is spoilt for a second try: the failure is the answer, located at
+        # the first field, so that its problem (a timeout: 503) or its masking applies
         first = next(
             (s for s in operation.selection_set.selections if isinstance(s, FieldNode)), None
         )

@@ -6,7 +6,7 @@ from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from service.graphql_schema import schema
 from service.limits.cost import CostModel, operation_cost
-from tests.graphql_compiler.conftest import READER
+from tests.graphql_compiler.apps import READER
 from tests.graphql_compiler.corpus import NATION
 
 MODEL = CostModel(default_page_size=100, max_page_size=500, max_depth=10)

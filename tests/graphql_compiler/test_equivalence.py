@@ -6,7 +6,7 @@ import pytest
 from service.auth.principal import Scope
 from service.kit.db import Database
 from tests.auth.tokens import bearer, token_for
-from tests.graphql_compiler.conftest import READER
+from tests.graphql_compiler.apps import READER
 from tests.graphql_compiler.corpus import CASES, README, Case
 
 HEADERS = ("content-type", "content-length")

@@ -7,10 +7,10 @@ from fastapi import FastAPI
 
 from service.app import create_app
 from service.config import Settings
-from service.kit.db import Database
+from service.kit.db import Database, Timeouts
 from tests.auth.tokens import use_test_keys
-from tests.graphql_compiler.conftest import READER, app_client
-from tests.graphql_compiler.corpus import README
+from tests.graphql_compiler.apps import READER, app_client
+from tests.graphql_compiler.corpus import NATION, README
 from tests.graphql_compiler.test_equivalence import statements_of
 from tests.ops.conftest import AUDITOR, client_of, recorder
 
@@ -177,3 +177,21 @@ async def test_certified_actuals_alike(wdb: Database) -> None:
     body = httpx.Response(200, content=answers[0]).json()
     assert {i["regionCode"] for i in body["data"]["figures"]["items"]} == {"140525"}
     assert body["data"]["figures"]["total"] == 7
+
+
+async def test_a_statement_timeout_is_the_problem_it_always_is(demo_url: str) -> None:
+    database = await Database.connect(demo_url, max_size=2, timeouts=Timeouts(statement_ms=1))
+    try:
+        async with app_client(database, compile=True) as client:
+            response = await client.post("/graphql", json={"query": NATION}, headers=READER)
+    finally:
+        await database.close()
+    body = response.json()
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["message"] == "a database statement ran longer than the statement timeout (1 ms)"
+    assert error["path"] == ["provinces"]
+    assert (error["extensions"]["status"], error["extensions"]["limit"]) == (
+        503,
+        "statement_timeout_ms",
+    )
