@@ -11,7 +11,7 @@ from service.figures import store
 from service.figures.schemas import FigureFilter, FigureKind
 from service.graphql_compiler import json_text as j
 from service.graphql_compiler.plan import Args, Compiler, Field, builds
-from service.graphql_compiler.regions import region_of
+from service.graphql_compiler.regions import RegionRow, region_of
 from service.kit.pagination import PageRequest
 from service.kit.years import check_year
 from service.regions.store import subtree_cte
@@ -59,10 +59,17 @@ class PageRow:
 
 
 def _page(
-    c: Compiler, field: Field, args: Args, regions: str, empty_total: Callable[[str], str]
-) -> str:
-    """A FigurePage of the figures of `regions` (a condition on the region code);
-    `empty_total` of the offset: the total when the page is empty."""
+    c: Compiler,
+    field: Field,
+    args: Args,
+    regions: str,
+    empty_total: Callable[[str], str],
+    *,
+    per_region: bool = False,
+) -> tuple[str, str, str]:
+    """The JSON of a FigurePage over the figure rows, those rows, and their alias, for
+    the figures of `regions` (a condition on the region code), one page per region or
+    one in all; `empty_total` of the offset: the total when the page is empty."""
 
     def page(a: dict[str, Any]) -> PageRequest:
         return PageRequest.of(a.get("limit"), a.get("offset"))
@@ -83,18 +90,18 @@ def _page(
     g, n = c.alias("g"), c.alias("n")
     row = PageRow(g, n, limit, offset, lambda: f"coalesce(max({g}.total), {empty_total(offset)})")
     body = c.object(field.type, row, field)
-    rows = store.page_rows(regions, flt, c.binding, limit, offset, per_region=False)
+    rows = store.page_rows(regions, flt, c.binding, limit, offset, per_region=per_region)
     grouped = ", ".join(f"{n}.{col}" for col in _FIGURE_COLUMNS)
     kinds = ", ".join(
         f"max({n}.value) filter (where {n}.kind = '{k.value}') as {k.value.lower()}"
         for k in FigureKind
     )
     extra = "".join(f", {a}" for a in row.aggregates)
-    return (
-        f"(select {body} from (select {grouped}, max({n}.total) as total,"
-        f" max({n}.updated_at) as last_changed, {kinds}{extra}"
-        f" from ({rows}) {n} group by {grouped}) {g})"
+    figures = (
+        f"select {grouped}, max({n}.total) as total, max({n}.updated_at) as last_changed,"
+        f" {kinds}{extra} from ({rows}) {n} group by {grouped}"
     )
+    return body, f"({figures}) {g}", g
 
 
 @builds("Query", "figures")
@@ -112,7 +119,8 @@ def query_figures(c: Compiler, _row: None, field: Field) -> str:
         counted = store.count_sql(regions, _filter(args), c.binding)
         return f"case when {offset} > 0 then ({counted}) else 0 end"
 
-    return _page(c, field, args, regions, empty_total)
+    body, figures, _ = _page(c, field, args, regions, empty_total)
+    return f"(select {body} from {figures})"
 
 
 def _filter(args: Args) -> FigureFilter:
@@ -131,15 +139,32 @@ def _filter(args: Args) -> FigureFilter:
 
 
 @builds("Region", "figures")
-def region_figures(c: Compiler, row: str, field: Field) -> str:
+def region_figures(c: Compiler, row: RegionRow, field: Field) -> str:
     # a region's page past its end says 0, as the batched read (service.for_regions) does
-    return _page(c, field, c.args(field), f"= {row}.code", lambda _offset: "0")
+    args = c.args(field)
+    if row.siblings is None:
+        body, figures, _ = _page(c, field, args, f"= {row.code}", lambda _offset: "0")
+        return f"(select {body} from {figures})"
+    # a region of a list: the pages of the whole list at once, joined to it by code
+    r, pages = c.alias("r"), c.alias("p")
+    listed = f"= any(array(select {r}.code from regions {r} where {row.siblings(r)}))"
+    body, figures, g = _page(c, field, args, listed, lambda _offset: "0", per_region=True)
+    row.joins.append(
+        f" left join (select {r}.code, {body} as page from regions {r}"
+        f" left join {figures} on {g}.region_code = {r}.code"
+        f" where {row.siblings(r)} group by {r}.code) {pages} on {pages}.code = {row.code}"
+    )
+    return f"{pages}.page"
 
 
 @builds("FigurePage", "items")
 def items(c: Compiler, page: PageRow, field: Field) -> str:
     element = c.object(field.type, page, field)
-    return f"coalesce('[' || string_agg({element}, ',' order by {page.g}.rn) || ']', '[]')"
+    # a region without figures joins one row of NULLs (batched pages)
+    return (
+        f"coalesce('[' || string_agg({element}, ',' order by {page.g}.rn)"
+        f" filter (where {page.g}.rn is not null) || ']', '[]')"
+    )
 
 
 @builds("FigurePage", "total")

@@ -1,94 +1,116 @@
 """Regions compiled: `Query.region`, `Query.provinces` and the fields of `Region`.
 
-A Region row is an alias of `regions`; lists come in the order of service.regions.store."""
+Lists come in the order of service.regions.store. A region of a list knows its siblings
+(`RegionRow.siblings`), so that a field over regions (figures) is computed once for the
+whole list and joined to it, not once per region."""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from service.graphql_compiler import json_text as j
 from service.graphql_compiler.plan import Compiler, Field, builds
 from service.regions import store
 
 
+@dataclass
+class RegionRow:
+    alias: str  # of a `regions` row
+    # the condition on a `regions` alias that selects the list the row is one of
+    siblings: Callable[[str], str] | None = None
+    # joins to the row's list: the fields computed for the whole list
+    joins: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return f"{self.alias}.code"
+
+
+def _one(c: Compiler, field: Field, where: Callable[[str], str]) -> str:
+    """The region `where` (of an alias) selects, NULL if none."""
+    row = RegionRow(c.alias("r"))
+    return f"(select {c.object(field.type, row, field)} from regions {row.alias} where {where(row.alias)})"
+
+
+def _list(
+    c: Compiler, field: Field, where: Callable[[str], str], order: Callable[[str], str]
+) -> str:
+    row = RegionRow(c.alias("r"), siblings=where)
+    element = c.object(field.type, row, field)
+    r = row.alias
+    return j.array(element, f"from regions {r}{''.join(row.joins)} where {where(r)}", order(r))
+
+
 @builds("Query", "region")
 def query_region(c: Compiler, _row: None, field: Field) -> str:
     args = c.args(field)
-    r = c.alias("r")
     if args.given("code"):
-        match = f"{r}.code = {args.param('code', 'text')}"
-    elif args.given("name"):
+        code = args.param("code", "text")
+        return _one(c, field, lambda r: f"{r}.code = {code}")
+    if args.given("name"):
         # as service.regions.find: a name shared by several regions is an error
         name = args.param("name", "text", lambda v: re.sub(r"\s", "", v))
-        match = (
-            f"{r}.code = (select case when count(*) = 1 then min(r.code) end"
+        only = (
+            "(select case when count(*) = 1 then min(r.code) end"
             f" from regions r where {store.named(name)})"
         )
-    else:
-        match = "false"  # neither: the ordinary path refuses it
-    # no coalesce: an unknown region nulls the answer (the ordinary path's error)
-    return f"(select {c.object(field.type, r, field)} from regions {r} where {match})"
+        return _one(c, field, lambda r: f"{r}.code = {only}")
+    # neither: NULL, and the ordinary path refuses it
+    return _one(c, field, lambda _r: "false")
 
 
 @builds("Query", "provinces")
 def provinces(c: Compiler, _row: None, field: Field) -> str:
-    r = c.alias("r")
-    return j.array(
-        c.object(field.type, r, field),
-        f"from regions {r} where {r}.parent_code is null",
-        f"{r}.code",
-    )
+    return _list(c, field, lambda r: f"{r}.parent_code is null", lambda r: f"{r}.code")
 
 
 @builds("Region", "code", "name", "level", "kind")
-def column(_c: Compiler, row: str, field: Field) -> str:
-    return j.string(f"{row}.{field.name}")
+def column(_c: Compiler, row: RegionRow, field: Field) -> str:
+    return j.string(f"{row.alias}.{field.name}")
 
 
 @builds("Region", "aliases")
-def aliases(c: Compiler, row: str, _field: Field) -> str:
+def aliases(c: Compiler, row: RegionRow, _field: Field) -> str:
     a = c.alias("a")
     return j.array(
         j.string(f"{a}.alias"),
-        f"from region_aliases {a} where {a}.region_code = {row}.code",
+        f"from region_aliases {a} where {a}.region_code = {row.code}",
         f"{a}.alias",
     )
 
 
 @builds("Region", "parent")
-def parent(c: Compiler, row: str, field: Field) -> str:
-    r = c.alias("r")
-    found = f"(select {c.object(field.type, r, field)} from regions {r} where {r}.code = {row}.parent_code)"
-    return j.nullable(found)
+def parent(c: Compiler, row: RegionRow, field: Field) -> str:
+    return j.nullable(_one(c, field, lambda r: f"{r}.code = {row.alias}.parent_code"))
 
 
-def _level(c: Compiler, field: Field, alias: str) -> str:
+def _level(c: Compiler, field: Field) -> Callable[[str], str]:
     args = c.args(field)
-    return f" and {alias}.level = {args.param('level', 'text')}" if args.given("level") else ""
+    if not args.given("level"):
+        return lambda _r: ""
+    level = args.param("level", "text")
+    return lambda r: f" and {r}.level = {level}"
 
 
 @builds("Region", "children")
-def children(c: Compiler, row: str, field: Field) -> str:
-    r = c.alias("r")
-    level = _level(c, field, r)
-    return j.array(
-        c.object(field.type, r, field),
-        f"from regions {r} where {r}.parent_code = {row}.code{level}",
-        store.sibling_order(r),
-    )
+def children(c: Compiler, row: RegionRow, field: Field) -> str:
+    level = _level(c, field)
+    return _list(c, field, lambda r: f"{r}.parent_code = {row.code}{level(r)}", store.sibling_order)
 
 
 @builds("Region", "descendants")
-def descendants(c: Compiler, row: str, field: Field) -> str:
-    r = c.alias("r")
-    level = _level(c, field, r)
-    element = c.object(field.type, r, field)
+def descendants(c: Compiler, row: RegionRow, field: Field) -> str:
+    level = _level(c, field)
+    below = RegionRow(c.alias("r"))
+    r = below.alias
+    element = c.object(field.type, below, field)
     return (
         f"(select '[' || coalesce(string_agg({element}, ',' order by {store.subtree_order(r)}), '')"
-        f" || ']' from ({store.subtree_cte(f'= {row}.code')} select * from t) t"
-        f" join regions {r} on {r}.code = t.code where t.depth > 0{level})"
+        f" || ']' from ({store.subtree_cte(f'= {row.code}')} select * from t) t"
+        f" join regions {r} on {r}.code = t.code where t.depth > 0{level(r)})"
     )
 
 
 def region_of(c: Compiler, code: str, field: Field) -> str:
     """The region with code `code` (an SQL expression), for fields pointing at one."""
-    r = c.alias("r")
-    return f"(select {c.object(field.type, r, field)} from regions {r} where {r}.code = {code})"
+    return _one(c, field, lambda r: f"{r}.code = {code}")

@@ -195,6 +195,18 @@ CASES = [
         """{ figures(region: "140525", year: 2024, limit: 2) { items { region { code parent { name }
              figures(kind: TARGET, limit: 1) { total } } } } }""",
     ),
+    Case(
+        "two pages per region of a list",
+        """{ region(code: "140500") { children { code
+             a: figures(limit: 2) { total nextOffset items { year indicator { code } } }
+             b: figures(kind: ACTUAL, offset: 1, limit: 1) { total nextOffset lastChanged
+                items { actual values { kind revision } } } } } }""",
+    ),
+    Case(
+        "pages of every province",
+        """{ provinces { code figures(year: 2024, limit: 1) { total nextOffset items { indicator { code } } }
+             children(level: CITY) { figures(year: 2024, limit: 3, offset: 2) { total nextOffset } } } }""",
+    ),
     # errors: the fast path steps aside and the ordinary path reports them
     Case("unknown region", """{ region(code: "369999") { name } }""", compiled=False),
     Case("unknown name", """{ region(name: "无此地") { name } }""", compiled=False),
