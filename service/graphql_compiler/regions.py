@@ -95,7 +95,30 @@ def _level(c: Compiler, field: Field) -> Callable[[str], str]:
 @builds("Region", "children")
 def children(c: Compiler, row: RegionRow, field: Field) -> str:
     level = _level(c, field)
-    return _list(c, field, lambda r: f"{r}.parent_code = {row.code}{level(r)}", store.sibling_order)
+    if row.siblings is None:
+        return _list(
+            c, field, lambda r: f"{r}.parent_code = {row.code}{level(r)}", store.sibling_order
+        )
+    # a region of a list: the children of the whole list at once, grouped by parent
+    above = row.siblings
+    parents, lists = c.alias("s"), c.alias("l")
+
+    def cousins(r: str) -> str:
+        return (
+            f"{r}.parent_code = any(array(select {parents}.code from regions {parents}"
+            f" where {above(parents)})){level(r)}"
+        )
+
+    child = RegionRow(c.alias("r"), siblings=cousins)
+    element = c.object(field.type, child, field)
+    r = child.alias
+    row.joins.append(
+        f" left join (select {r}.parent_code, '[' || string_agg({element}, ','"
+        f" order by {store.sibling_order(r)}) || ']' as list"
+        f" from regions {r}{''.join(child.joins)} where {cousins(r)} group by {r}.parent_code)"
+        f" {lists} on {lists}.parent_code = {row.code}"
+    )
+    return f"coalesce({lists}.list, '[]')"
 
 
 @builds("Region", "descendants")
