@@ -33,6 +33,7 @@ from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
 from service.ops.install import install_ops
 from service.oversight.rest import router as oversight_router
+from service.pages.install import install_pages
 from service.periods.rest import router as periods_router
 from service.rectification.rest import router as rectification_router
 from service.regions.rest import router as regions_router
@@ -93,6 +94,9 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         summary="Figures of the affordable-housing programmes (保障性安居工程)",
         lifespan=lifespan,
         responses=LIMIT_RESPONSES,
+        # /docs and /redoc are served by install_pages from the package's own assets
+        docs_url=None,
+        redoc_url=None,
     )
     if db is not None:
         app.state.db = db
@@ -126,4 +130,6 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
     # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.
     install_ops(app, settings)
+    # the dashboard at /, /docs, /redoc and their assets: nothing from another host
+    install_pages(app)
     return app
