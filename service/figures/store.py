@@ -7,6 +7,7 @@ import asyncpg
 
 from service.figures.schemas import FigureFilter
 from service.kit.db import Session
+from service.kit.sql_params import SqlParams
 
 
 @dataclass(frozen=True)
@@ -16,18 +17,6 @@ class FigureRows:
     totals: dict[str | None, int]
 
 
-class Params:
-    """Positional parameters of a statement built from the filters that are set: a filter
-    left out is absent from the SQL, so every condition can be an index condition."""
-
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any, cast: str) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}::{cast}"
-
-
 # actual / target in percent to four places (as kit.decimals.percent), derived here once
 # for every reader of figures; half away from zero, as ROUND_HALF_UP
 COMPLETION_RATE = """round(
@@ -35,7 +24,7 @@ COMPLETION_RATE = """round(
     / nullif(max(s.value) filter (where s.kind = 'TARGET') over figure, 0), 4)"""
 
 
-def source(regions: str, flt: FigureFilter, arg: Params) -> str:
+def source(regions: str, flt: FigureFilter, arg: SqlParams) -> str:
     """The matching figure values, computed once: as they are now, or as they stood at
     `as_of` (rebuilt from the history); with the same filters applied in either case.
     `regions` is the condition on the region code (`= any($1::text[])`, `= r.code`)."""
@@ -61,13 +50,14 @@ def source(regions: str, flt: FigureFilter, arg: Params) -> str:
         stored = f"""
             select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value,
                    f.revision, f.updated_at, f.document_id, f.annex, f.source_line,
-                   f.source_principal
+                   f.source_principal, f.source_request_id
             from figures f where {where}"""
     else:
         stored = f"""
             select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
                    v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
-                   v.document_id, v.annex, v.source_line, v.principal as source_principal
+                   v.document_id, v.annex, v.source_line, v.principal as source_principal,
+                   v.request_id as source_request_id
             from figure_revisions v
             where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
             order by v.figure_id, v.revision desc"""
@@ -99,7 +89,7 @@ def ranked(source_sql: str, *, per_region: bool) -> str:
 
 
 def page_rows(
-    regions: str, flt: FigureFilter, arg: Params, limit: Any, offset: Any, *, per_region: bool
+    regions: str, flt: FigureFilter, arg: SqlParams, limit: Any, offset: Any, *, per_region: bool
 ) -> str:
     """The rows of one page (or one page per region): a page counts figures (region,
     year, indicator), not values; the largest `rn` of a partition is its `total`.
@@ -127,7 +117,7 @@ async def page(
     per_region: bool,
 ) -> FigureRows:
     """One page of figures: over all `region_codes`, or one page per region (batched reads)."""
-    arg = Params()
+    arg = SqlParams()
     regions = f"= any({arg(region_codes, 'text[]')})"
     rows_sql = page_rows(regions, flt, arg, limit, offset, per_region=per_region)
     rows = await db.fetch(f"{rows_sql} order by n.region_code, n.rn, n.kind", *arg.values)
@@ -137,7 +127,7 @@ async def page(
     return FigureRows(rows, totals)
 
 
-def count_sql(regions: str, flt: FigureFilter, arg: Params) -> str:
+def count_sql(regions: str, flt: FigureFilter, arg: SqlParams) -> str:
     return (
         f"select count(*) from (select distinct region_code, year, indicator_id"
         f" from ({source(regions, flt, arg)}) s) k"
@@ -146,7 +136,7 @@ def count_sql(regions: str, flt: FigureFilter, arg: Params) -> str:
 
 async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
     """Matches when a page came back empty (offset past the end)."""
-    arg = Params()
+    arg = SqlParams()
     sql = count_sql(f"= any({arg(region_codes, 'text[]')})", flt, arg)
     return int(await db.fetchval(sql, *arg.values))
 
@@ -220,7 +210,8 @@ async def history(
 ) -> list[asyncpg.Record]:
     return await db.fetch(
         """select v.region_code, v.year, i.code as indicator, v.kind, v.revision, v.old_value,
-                  v.value, v.changed_at, v.principal, v.principal as source_principal,
+                  v.value, v.changed_at, v.changed_at as updated_at, v.principal,
+                  v.principal as source_principal, v.request_id as source_request_id,
                   v.acting_region, v.reason, v.request_id,
                   d.number as document_number, v.annex, v.source_line
            from figure_revisions v

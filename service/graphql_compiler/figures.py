@@ -80,9 +80,14 @@ def _page(
 
     args.check(page)
     args.check(year)
+    # the catalogue checks of service.figures.validate: an unknown code is its error
     if args.given("indicator"):
         c.guards.append(
             f"exists (select 1 from indicators where code = {args.param('indicator', 'text')})"
+        )
+    if args.given("programme"):
+        c.guards.append(
+            f"exists (select 1 from programmes where code = {args.param('programme', 'text')})"
         )
     flt = _filter(args)
     limit = args.derived(lambda a: page(a).limit, "bigint")

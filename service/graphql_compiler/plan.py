@@ -29,9 +29,9 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
-from service.figures.store import Params
 from service.graphql_compiler import json_text
 from service.kit.graphql_inputs import refuse_bad_arguments
+from service.kit.sql_params import SqlParams
 
 Arguments = list[dict[str, Any]]  # coerced arguments, one dict per slot
 Getter = Callable[[Arguments], Any]
@@ -136,7 +136,7 @@ def builds(type_name: str, *field_names: str) -> Callable[[FieldBuilder], FieldB
     return register
 
 
-class Bindings(Params):
+class Bindings(SqlParams):
     """The store's parameter list, holding how to read each value instead of the value."""
 
     def __init__(self) -> None:

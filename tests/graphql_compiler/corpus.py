@@ -218,6 +218,15 @@ CASES = [
         compiled=False,
     ),
     Case(
+        "unknown programme",
+        """{ region(code: "140500") { children { figures(programme: NO_SUCH) { total } } } }""",
+        compiled=False,
+    ),
+    Case(
+        "programme as a string",
+        """{ region(code: "140500") { figures(programme: "SHANTYTOWN") { total items { target } } } }""",
+    ),
+    Case(
         "year out of range",
         """{ region(code: "140500") { figures(year: 1800) { total } } }""",
         compiled=False,
