@@ -30,7 +30,8 @@ QUERIES = {"nested": NESTED, "nation": NATION % {"code": INDICATOR}}
 
 
 async def main(years: int, rounds: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    # the embedded server may still be writing its WAL as the folder goes
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         url = start_embedded(Path(folder))
         conn = await asyncpg.connect(url)
         await bootstrap.prepare(conn, seed=True)
