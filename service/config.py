@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
 
+    # Browser apps allowed to call the API from another origin (CORS), comma-separated
+    # origins such as https://dashboard.example.gov.cn; empty: no CORS headers at all.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # How long a browser may reuse a preflight's answer.
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86_400)
+
     @property
     def production(self) -> bool:
         return self.environment == "production"
@@ -149,7 +155,7 @@ class Settings(BaseSettings):
             probe_s=self.replica_probe_interval_s,
         )
 
-    @field_validator("jwt_algorithms", mode="before")
+    @field_validator("jwt_algorithms", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return (
