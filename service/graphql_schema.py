@@ -16,8 +16,9 @@ from service.config import get_settings
 from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
-from service.kit.graphql import CachedParse, ProblemExtensions
+from service.kit.graphql import CachedParse, PageType, ProblemExtensions
 from service.kit.graphql_arguments import ArgumentMemo
+from service.kit.graphql_connections import with_cursor_paging
 from service.kit.graphql_inputs import BoundedDecimal, InputGuard
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
@@ -45,6 +46,9 @@ Query = merge_types(
         AccessLogQuery,
     ),
 )
+
+# every paginated list also answers first/after/last/before (cursor connections)
+with_cursor_paging(Query, lambda kind: issubclass(kind, PageType))
 
 Mutation = merge_types(
     "Mutation",

@@ -117,10 +117,13 @@ class RegionType:
 
 @strawberry.type
 class RegionsQuery:
-    @strawberry.field(description="One region by code, or by name or alias (井冈山 = 井冈山市).")
+    @strawberry.field(
+        description="One region by code, or by name or alias (井冈山 = 井冈山市); null, with the"
+        " reason in `errors`, when there is none, so that the query's other fields still answer."
+    )
     async def region(
         self, info: strawberry.Info[Context, Any], code: str | None = None, name: str | None = None
-    ) -> RegionType:
+    ) -> RegionType | None:
         return RegionType.from_record(await service.find(info.context.db, code=code, name=name))
 
     @strawberry.field(description="The provinces (roots of the region tree).")
