@@ -19,6 +19,7 @@ from service.funds.graphql import FundsMutation, FundsQuery
 from service.kit.graphql import CachedParse, PageType, ProblemExtensions
 from service.kit.graphql_arguments import ArgumentMemo
 from service.kit.graphql_connections import with_cursor_paging
+from service.kit.graphql_descriptions import describe
 from service.kit.graphql_inputs import BoundedDecimal, InputGuard
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
@@ -78,3 +79,4 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
 CONFIG = StrawberryConfig(scalar_map={Decimal: BoundedDecimal})
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS, config=CONFIG)
+describe(schema._schema)

@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from service.config import Settings
 from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
+from service.kit.graphql_descriptions import describe
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
@@ -92,7 +93,9 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
             HiddenSuggestions,  # last: validates with every rule the others added
             lambda: MaskErrors(should_mask_error=unexpected),
         ]
-    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    limited = _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    describe(limited._schema)  # introspection says what the committed SDL says
+    return limited
 
 
 class _Utf8Router(GraphQLRouter[Any, Any]):
