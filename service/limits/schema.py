@@ -22,6 +22,7 @@ from service.config import Settings
 from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
 from service.kit.graphql_descriptions import describe
+from service.kit.graphql_http import GraphQLOverHTTPRouter
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
@@ -98,7 +99,7 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
     return limited
 
 
-class _Utf8Router(GraphQLRouter[Any, Any]):
+class _Utf8Router(GraphQLOverHTTPRouter):
     """Answers in UTF-8 as it is: Chinese names as \\uXXXX escapes made answers 13–23%
     larger, and mobile apps pay for every byte."""
 
