@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.ingest.errors import DocumentExistsError, UnknownCodeError
 from service.ingest.records import MilestoneData, SeedData
+from service.ingest.region_names import load_region_names
 from service.ingest.regions import REGIONS_DATA, RegionDirectory, read_csv
 
 if TYPE_CHECKING:  # only for annotations: loading needs no pool machinery
@@ -47,6 +48,7 @@ async def load_catalogue(
                kind = excluded.kind, parent_code = excluded.parent_code""",
         [(r.code, r.name, r.level, r.kind, r.parent_code) for r in regions],
     )
+    await load_region_names(conn, regions)
     aliases = read_csv(regions_dir / "aliases.csv")
     await conn.executemany(
         """insert into region_aliases (alias, region_code) values ($1, $2)

@@ -24,6 +24,8 @@ async def test_region_by_code(client: httpx.AsyncClient) -> None:
         "kind": "DIVISION",
         "parent_code": "360100",
         "aliases": [],
+        "pinyin": "nan chang xian",
+        "name_en": "Nanchang County",
     }
 
 
