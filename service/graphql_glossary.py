@@ -6,6 +6,8 @@ mean the same wherever they appear. `Type.name` entries are for a name that mean
 something else on one type. Applied by `service.kit.graphql_descriptions`.
 """
 
+from service.catalogue.schemas import PHASE_NAMES_EN, PROGRAMME_NAMES_EN, UNIT_NAMES_EN
+
 # (English, 中文)
 Entry = tuple[str, str]
 
@@ -367,19 +369,7 @@ ARGUMENT_OVERRIDES: dict[str, Entry] = {
 
 # English names of enum values the code's own names do not say well.
 ENUM_VALUES: dict[str, str] = {
-    "Unit.SET": "Sets (套)",
-    "Unit.SET_OR_ROOM": "Sets or rooms",
-    "Unit.HOUSEHOLD": "Households",
-    "Unit.COMMUNITY": "Residential communities",
-    "Unit.BUILDING": "Buildings",
-    "Unit.TEN_THOUSAND_SQM": "10,000 square metres",
-    "Unit.HUNDRED_MILLION_YUAN": "100 million yuan",
-    "Unit.TEN_THOUSAND_YUAN": "10,000 yuan",
-    "Phase.START": "Construction started (or units raised)",
-    "Phase.COMPLETION": "Construction completed",
-    "Phase.BASIC_COMPLETION": "Basically completed",
-    "Phase.RESETTLEMENT_START": "Resettlement housing started",
-    "Phase.RESETTLEMENT_BASIC_COMPLETION": "Resettlement housing basically completed",
-    "Phase.DISBURSEMENT": "Disbursed",
-    "Phase.INVESTMENT": "Invested",
+    **{f"Unit.{unit.value}": name for unit, name in UNIT_NAMES_EN.items()},
+    **{f"Phase.{phase.value}": name for phase, name in PHASE_NAMES_EN.items()},
+    **{f"Programme.{code}": name for code, name in PROGRAMME_NAMES_EN.items()},
 }

@@ -33,6 +33,9 @@ class IndicatorType:
     breakdown: str | None
     breakdown_zh: str | None
     name_zh: str
+    name_en: str = strawberry.field(
+        description="Programme, phase and breakdown in English. 英文名称"
+    )
 
     @classmethod
     def from_record(cls, i: Indicator) -> "IndicatorType":
@@ -45,6 +48,7 @@ class IndicatorType:
             breakdown=i.breakdown,
             breakdown_zh=i.breakdown_zh,
             name_zh=i.name_zh,
+            name_en=i.name_en,
         )
 
 
@@ -52,6 +56,7 @@ class IndicatorType:
 class ProgrammeType:
     code: ProgrammeEnum
     name_zh: str
+    name_en: str | None = strawberry.field(default=None, description="English name. 英文名称")
 
 
 @strawberry.type
@@ -68,7 +73,7 @@ class CatalogueQuery:
     @strawberry.field(description="The housing programmes (保障类型).")
     async def programmes(self, info: strawberry.Info[Context, Any]) -> list[ProgrammeType]:
         return [
-            ProgrammeType(code=ProgrammeEnum(p.code), name_zh=p.name_zh)
+            ProgrammeType(code=ProgrammeEnum(p.code), name_zh=p.name_zh, name_en=p.name_en)
             for p in await service.programmes(info.context.db)
             if p.code in PROGRAMME_NAMES_ZH
         ]

@@ -9,7 +9,7 @@ import csv
 from enum import Enum, StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 
 def _programme_rows() -> list[dict[str, str]]:
@@ -18,6 +18,7 @@ def _programme_rows() -> list[dict[str, str]]:
 
 
 PROGRAMME_NAMES_ZH: dict[str, str] = {r["code"]: r["name_zh"] for r in _programme_rows()}
+PROGRAMME_NAMES_EN: dict[str, str] = {r["code"]: r["name_en"] for r in _programme_rows()}
 
 Programme = Enum("Programme", {code: code for code in PROGRAMME_NAMES_ZH}, type=str)  # type: ignore[misc]
 
@@ -43,6 +44,17 @@ PHASE_NAMES_ZH = {
 }
 
 
+PHASE_NAMES_EN = {
+    Phase.START: "Construction started (or units raised)",
+    Phase.COMPLETION: "Construction completed",
+    Phase.BASIC_COMPLETION: "Basically completed",
+    Phase.RESETTLEMENT_START: "Resettlement housing started",
+    Phase.RESETTLEMENT_BASIC_COMPLETION: "Resettlement housing basically completed",
+    Phase.DISBURSEMENT: "Disbursed",
+    Phase.INVESTMENT: "Invested",
+}
+
+
 class Unit(StrEnum):
     SET = "SET"
     SET_OR_ROOM = "SET_OR_ROOM"
@@ -63,6 +75,27 @@ UNIT_NAMES_ZH = {
     Unit.TEN_THOUSAND_SQM: "万平方米",
     Unit.HUNDRED_MILLION_YUAN: "亿元",
     Unit.TEN_THOUSAND_YUAN: "万元",
+}
+
+UNIT_NAMES_EN = {
+    Unit.SET: "Sets",
+    Unit.SET_OR_ROOM: "Sets or rooms",
+    Unit.HOUSEHOLD: "Households",
+    Unit.COMMUNITY: "Residential communities",
+    Unit.BUILDING: "Buildings",
+    Unit.TEN_THOUSAND_SQM: "10,000 square metres",
+    Unit.HUNDRED_MILLION_YUAN: "100 million yuan",
+    Unit.TEN_THOUSAND_YUAN: "10,000 yuan",
+}
+
+# The breakdowns of the catalogue's indicators; one added later goes by its code.
+BREAKDOWN_NAMES_EN = {
+    "DEMOLISH_REBUILD": "demolished and rebuilt",
+    "DEMOLISH_RENOVATE": "partly demolished, partly renovated",
+    "RENOVATE": "renovated",
+    "CD_DANGEROUS": "class C/D dangerous housing",
+    "NON_SELF_CONTAINED": "non-self-contained housing",
+    "COHORT_2020_2023": "started by 2020, unfinished by 2023",
 }
 
 # Decimal places a value in this unit may carry: counts are whole.
@@ -103,10 +136,22 @@ class Indicator(BaseModel):
     breakdown_zh: str | None
     name_zh: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_en(self) -> str:
+        """The programme, phase and breakdown in English, as name_zh says them in Chinese
+        (derived: records are built from rows without validation, on hot paths)."""
+        programme = PROGRAMME_NAMES_EN.get(self.programme) or self.programme.replace("_", " ")
+        name = f"{programme}: {PHASE_NAMES_EN[self.phase].lower()}"
+        if self.breakdown:
+            name += f", {BREAKDOWN_NAMES_EN.get(self.breakdown, self.breakdown.lower())}"
+        return name
+
 
 class ProgrammeInfo(BaseModel):
     code: str
     name_zh: str
+    name_en: str | None = None
 
 
 class NewProgramme(BaseModel):

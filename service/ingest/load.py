@@ -62,6 +62,10 @@ async def load_catalogue(
                sort_order = excluded.sort_order""",
         [(p["code"], p["name_zh"], int(p["sort_order"])) for p in programmes],
     )
+    await conn.executemany(
+        "update programmes set name_en = $2 where code = $1",
+        [(p["code"], _none(p.get("name_en", ""))) for p in programmes],
+    )
     indicators = read_csv(catalogue_dir / "indicators.csv")
     await conn.executemany(
         """insert into indicators (code, programme_code, phase, unit, breakdown, breakdown_zh,

@@ -13,3 +13,6 @@ create table region_names (
 );
 create index region_names_region_idx on region_names (region_code);
 grant select on region_names to anju_app;
+
+-- Programmes' English names (the catalogue's CSV; optional for one added at run time).
+alter table programmes add column name_en text;
