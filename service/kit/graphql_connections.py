@@ -127,11 +127,12 @@ class CursorPaging(FieldExtension):
             _argument("before", str, "A cursor: items before it. 在此游标之前"),
         ]
 
-    async def resolve_async(
+    async def resolve_async(  # type: ignore[override]
         self,
         next_: AsyncExtensionResolver,
         source: Any,
         info: strawberry.Info,
+        /,  # a field may have arguments named `source` or `info` (fundAccounts does)
         *,
         first: int | None = None,
         after: str | None = None,

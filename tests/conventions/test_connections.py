@@ -105,3 +105,13 @@ async def test_nested_lists_are_connections_too(client: httpx.AsyncClient) -> No
     children = body["data"]["region"]["children"]
     assert {c["code"]: c["figures"]["totalCount"] > 1 for c in children}["140521"]
     assert {len(c["figures"]["edges"]) for c in children} <= {0, 1}
+
+
+async def test_a_list_with_an_argument_named_source(client: httpx.AsyncClient) -> None:
+    # fundAccounts(source:) shares the name of the resolver's own `source` parameter
+    query = (
+        '{ fundAccounts(region: "140500", source: CENTRAL, last: 1) { totalCount nodes { year } } }'
+    )
+    body = await gql(client, query)
+    assert "errors" not in body, body
+    assert len(body["data"]["fundAccounts"]["nodes"]) == 1
