@@ -37,6 +37,7 @@ from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
 from service.ops.install import install_ops
 from service.oversight.rest import router as oversight_router
+from service.pages.install import install_pages
 from service.periods.rest import router as periods_router
 from service.rectification.rest import router as rectification_router
 from service.regions.rest import router as regions_router
@@ -98,6 +99,9 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         lifespan=lifespan,
         responses=LIMIT_RESPONSES,
         generate_unique_id_function=operation_id,
+        # /docs and /redoc are served by install_pages from the package's own assets
+        docs_url=None,
+        redoc_url=None,
     )
     if db is not None:
         app.state.db = db
@@ -138,4 +142,6 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
     # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.
     install_ops(app, settings)
+    # the dashboard at /, /docs, /redoc and their assets: nothing from another host
+    install_pages(app)
     return app

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.fastapi import GraphQLRouter
@@ -28,6 +30,7 @@ from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limi
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
 from service.limits.production import HiddenSuggestions, unexpected
 from service.limits.rates import RateLimits
+from service.pages.graphiql import graphiql_page
 
 REFUSALS = (LimitExceeded, TooManyRequests, OperationNotAllowed)
 
@@ -105,6 +108,10 @@ class _Utf8Router(GraphQLOverHTTPRouter):
 
     def encode_json(self, data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL from the package's assets: Strawberry's page loads it from a CDN."""
+        return graphiql_page(request)
 
 
 def graphql_router(

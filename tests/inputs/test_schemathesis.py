@@ -3,22 +3,19 @@ examples: the service on loopback over a copy of the seeded database, with a tok
 may do everything but audit."""
 
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from service.app import create_app
 from service.config import Settings
 from tests.auth.tokens import use_test_keys
 from tests.conftest import _copy
 from tests.inputs.targets import WRITER
+from tests.live_server import serve
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -36,20 +33,8 @@ def service_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     settings = Settings(database_url=database_url, seed_on_start=False, data_dir=tmp_path)
     app = create_app(settings=settings)
     use_test_keys(app)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 def _run(target: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
