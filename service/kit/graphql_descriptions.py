@@ -25,6 +25,7 @@ from service import graphql_glossary as glossary
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_CODE = re.compile(r"^[a-z]+[A-Z_:<]")
 Entry = glossary.Entry
 
 
@@ -43,7 +44,15 @@ def bilingual(current: str | None, entry: Entry | None) -> str | None:
 
 
 def _capitalized(text: str | None) -> str | None:
-    return text[0].upper() + text[1:] if text and text[0].islower() else text
+    """Sentences start with a capital; one that starts with a name or code of the API
+    (`disbursedTotal`, `figure:<indicator>`) quotes it instead, as it must be typed."""
+    if not text or not text[0].islower():
+        return text
+    first, _, rest = text.partition(" ")
+    if _CODE.match(first):
+        head = first.rstrip(",;")
+        return f"`{head}`{first[len(head) :]} {rest}".rstrip()
+    return text[0].upper() + text[1:]
 
 
 def _type_entry(named: GraphQLNamedType) -> Entry | None:
