@@ -81,42 +81,10 @@ def db_migrate(args: argparse.Namespace) -> None:
 
 
 def import_file(args: argparse.Namespace) -> None:
-    from service.commands.progress import Advance, stages
-    from service.ingest import load, seedfile
-    from service.ingest.importers import parse_seed_text
+    from service.ingest.cli import run_import
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"no such file: {path}")
-
-    async def run(done: Advance) -> list[str]:
-        from service import bootstrap
-        from service.kit.db import Session
-        from service.oversight import service as oversight
-
-        conn = await asyncpg.connect(_database_url())
-        try:
-            await bootstrap.prepare(conn, seed=False)
-            done("database ready")
-            async with conn.transaction():
-                doc_id = await load.load_document(conn, data)
-            done("loaded")
-            # every import is checked against what was there: sums, totals, stated values
-            lines = await oversight.check_after_import(Session(conn))
-            done("checked")
-        finally:
-            await conn.close()
-        return [f"imported {data.document.number} as document {doc_id}", *lines]
-
-    with stages(f"import {path.name}", 4) as done:
-        data = (
-            seedfile.loads(path.read_text("utf-8"))
-            if path.suffix == ".json"
-            else parse_seed_text(path)
-        )
-        done("read")
-        report = asyncio.run(run(done))
-    print("\n".join(report))
+    if code := run_import(Path(args.file), _database_url):
+        sys.exit(code)
 
 
 def export_schema(args: argparse.Namespace) -> None:

@@ -6,7 +6,7 @@ mean the same wherever they appear. `Type.name` entries are for a name that mean
 something else on one type. Applied by `service.kit.graphql_descriptions`.
 """
 
-from service.catalogue.schemas import PHASE_NAMES_EN, PROGRAMME_NAMES_EN, UNIT_NAMES_EN
+from service.catalogue.schemas import PHASE_NAMES_EN, UNIT_NAMES_EN
 
 # (English, 中文)
 Entry = tuple[str, str]
@@ -384,6 +384,7 @@ ARGUMENTS: dict[str, Entry] = {
     "move": ("SUBMIT, CERTIFY or REOPEN", "填报期操作"),
     "year": ("A year", "年度"),
     "measure": ("A measure's code, e.g. fund:CENTRAL:expenditure-rate", "考核指标代码"),
+    "entity": ("The table whose changes to read", "变更对象"),
     "certified": ("Only certified actuals", "仅已审定数据"),
     "date": ("As of when the count holds", "截至日期"),
     "category": ("The programme the money is for", "资金用途"),
@@ -402,5 +403,4 @@ ARGUMENT_OVERRIDES: dict[str, Entry] = {
 ENUM_VALUES: dict[str, str] = {
     **{f"Unit.{unit.value}": name for unit, name in UNIT_NAMES_EN.items()},
     **{f"Phase.{phase.value}": name for phase, name in PHASE_NAMES_EN.items()},
-    **{f"Programme.{code}": name for code, name in PROGRAMME_NAMES_EN.items()},
 }

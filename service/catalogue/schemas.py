@@ -1,26 +1,27 @@
 """The indicator catalogue: programmes, phases, units and indicators.
 
-Phases and units are a fixed vocabulary. Programmes are data: the Programme enum is
-built from data/programmes.csv, so a new programme is a new row there (and in the
-database), not new code.
+Phases and units are a fixed vocabulary. Programmes are data: the rows of
+data/programmes.csv, and any a catalogue administrator adds at run time; no code lists
+them, so a new programme is a new row, not new code.
 """
 
 import csv
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, Field, computed_field
 
 
-def _programme_rows() -> list[dict[str, str]]:
+def _shipped_programme_names_en() -> dict[str, str]:
+    """English names of the shipped programmes (data/programmes.csv): an indicator's English
+    name is derived from them on hot paths that build records without a query. A programme
+    added at run time goes by its code until the CSV names it."""
     text = (Path(__file__).resolve().parent / "data" / "programmes.csv").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    rows = csv.DictReader(text.splitlines())
+    return {r["code"]: r["name_en"] for r in rows if r.get("name_en")}
 
 
-PROGRAMME_NAMES_ZH: dict[str, str] = {r["code"]: r["name_zh"] for r in _programme_rows()}
-PROGRAMME_NAMES_EN: dict[str, str] = {r["code"]: r["name_en"] for r in _programme_rows()}
-
-Programme = Enum("Programme", {code: code for code in PROGRAMME_NAMES_ZH}, type=str)  # type: ignore[misc]
+PROGRAMME_NAMES_EN = _shipped_programme_names_en()
 
 
 class Phase(StrEnum):

@@ -8,11 +8,17 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-from openpyxl.utils import get_column_letter
 
 from service.catalogue.schemas import UNIT_NAMES_ZH
 from service.exports.schemas import Sink
-from service.exports.xlsx import DATETIME
+from service.exports.sheet_sql import (
+    csv_text,
+    iso_utc,
+    sheet_row,
+    xml_datetime,
+    xml_number,
+    xml_text,
+)
 from service.figures.schemas import KIND_NAMES_ZH
 from service.kit.db import Session
 
@@ -45,90 +51,52 @@ _KIND_ZH = "($5::text[])[array_position($4::text[], f.kind)]"
 _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 
-def _csv_text(expr: str) -> str:
-    """As formats.csv_chunks writes text: blank for none, a leading = + - @ defused."""
-    # ascii(): the first character's code point, without a substring per cell.
-    return (
-        f"case when ascii({expr}) in (61, 43, 45, 64) then '''' || {expr}"
-        f" else nullif({expr}, '') end"
-    )
-
-
-# datetime.isoformat() of the UTC moment: microseconds only when there are any.
-_ISO_UPDATED_AT = """replace(to_char(f.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
-                              '.000000', '') || '+00:00'"""
-
 # Codes (regions, catalogue, kinds, units) are checked on the way in and start with
-# a letter or a digit: only names and free text need `_csv_text`.
+# a letter or a digit: only names and free text need `csv_text`.
 _CSV_COLUMNS = [
     "f.region_code",
-    _csv_text("r.name"),
+    csv_text("r.name"),
     "f.year",
     "i.programme_code",
-    _csv_text("p.name_zh"),
+    csv_text("p.name_zh"),
     "i.code",
-    _csv_text("i.name_zh"),
+    csv_text("i.name_zh"),
     "f.kind",
     _KIND_ZH,
     "f.value::text",
     "i.unit",
     _UNIT_ZH,
     "f.revision",
-    _csv_text("d.number"),
+    csv_text("d.number"),
     "f.annex",
-    _csv_text("f.source_principal"),
-    _ISO_UPDATED_AT,
+    csv_text("f.source_principal"),
+    iso_utc("f.updated_at"),
 ]
 _FIGURES_CSV = f"select {', '.join(_CSV_COLUMNS)} {_FIGURES}"
-
-
-def _xml_text(expr: str, *, spaces: bool = False) -> str:
-    """An inline-string cell of column `{col}` (filled in below); nothing if null."""
-    escaped = (
-        f"replace(replace(replace(replace(replace({expr}, '&', '&amp;'), '<', '&lt;'),"
-        f" '>', '&gt;'), E'\\r', '&#13;'), E'\\n', '&#10;')"
-    )
-    space = "''"
-    if spaces:  # free text may start or end with a space, which XML would drop
-        space = f"""case when {expr} ~ '^\\s|\\s$' then ' xml:space="preserve"' else '' end"""
-    return (
-        f"""coalesce('<c r="{{col}}' || n || '" t="inlineStr"><is><t' || {space} || '>'"""
-        f" || {escaped} || '</t></is></c>', '')"
-    )
-
-
-def _xml_number(expr: str, style: str = "") -> str:
-    return f"""coalesce('<c r="{{col}}' || n || '"{style}><v>' || {expr} || '</v></c>', '')"""
 
 
 # A value of up to 15 significant digits is a number cell, a longer one text (formats.py).
 _XML_VALUE = (
     "case when length(ltrim(translate(value::text, '-.', ''), '0')) <= 15 then "
-    f"{_xml_number('value::text')} else {_xml_text('value::text')} end"
+    f"{xml_number('value::text')} else {xml_text('value::text')} end"
 )
-# An Excel date serial (days since 1899-12-30) of the UTC moment, in the date style.
-_XML_UPDATED_AT = _xml_number(
-    "round(extract(epoch from updated_at) / 86400 + 25569, 11)::text", f' s="{DATETIME}"'
-)
+_XML_UPDATED_AT = xml_datetime("updated_at")
 _XML_CELLS = [
-    _xml_text("region_code"),
-    _xml_text("region_name", spaces=True),
-    _xml_number("year"),
-    *map(_xml_text, ["programme_code", "programme_zh", "indicator_code", "indicator_zh"]),
-    *map(_xml_text, ["kind", "kind_zh"]),
+    xml_text("region_code"),
+    xml_text("region_name", spaces=True),
+    xml_number("year"),
+    *map(xml_text, ["programme_code", "programme_zh", "indicator_code", "indicator_zh"]),
+    *map(xml_text, ["kind", "kind_zh"]),
     _XML_VALUE,
-    *map(_xml_text, ["unit", "unit_zh"]),
-    _xml_number("revision"),
-    _xml_text("document_number", spaces=True),
-    _xml_number("annex"),
-    _xml_text("source_principal", spaces=True),
+    *map(xml_text, ["unit", "unit_zh"]),
+    xml_number("revision"),
+    xml_text("document_number", spaces=True),
+    xml_number("annex"),
+    xml_text("source_principal", spaces=True),
     _XML_UPDATED_AT,
 ]
-_XML_ROW = " || ".join(
-    c.replace("{col}", get_column_letter(n)) for n, c in enumerate(_XML_CELLS, start=1)
-)
 # Row numbers follow the ordered subquery's order: the header is row 1.
-_FIGURES_SHEET = f"""select '<row r="' || n || '">' || {_XML_ROW} || '</row>'
+_FIGURES_SHEET = f"""select {sheet_row(_XML_CELLS)}
     from (select s.*, row_number() over () + 1 as n
           from (select f.region_code, r.name as region_name, f.year, i.programme_code,
                        p.name_zh as programme_zh, i.code as indicator_code,
@@ -188,7 +156,7 @@ def fund_accounts(
         db,
         """select a.id, a.region_code, r.name as region_name, a.year, a.source,
                   a.opening_balance, a.adjustment, d.number as document_number, a.annex,
-                  a.source_line, a.updated_at, f.direction, f.category,
+                  a.source_line, a.updated_at, a.source_principal, a.source_request_id, f.direction, f.category,
                   p.name_zh as category_zh, f.amount
            from fund_accounts a
            join regions r on r.code = a.region_code

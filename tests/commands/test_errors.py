@@ -26,20 +26,6 @@ def anju(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_missing_file_is_one_line(wurl: str, tmp_path: Path) -> None:
-    done = anju("import", "no-such-annex.txt", env={"DATABASE_URL": wurl})
-    assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr == "anju: error: no such file: no-such-annex.txt\n"
-
-
-def test_a_document_loaded_twice_is_one_line(wurl: str) -> None:
-    seed = REPO / "service" / "seeds" / "jincheng-2024-report.json"
-    done = anju("import", str(seed), env={"DATABASE_URL": wurl})
-    assert done.returncode == 1
-    assert done.stderr == "anju: error: document 晋市保办字〔2025〕1号 is already loaded\n"
-    assert "Traceback" not in done.stdout + done.stderr
-
-
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     # nothing listens on port 9 (discard) of the loopback
     url = "postgresql://nobody@127.0.0.1:9/none"
