@@ -12,6 +12,7 @@ from service.auth import policy
 from service.auth.dependencies import CurrentPrincipal, install_auth
 from service.auth.principal import Scope
 from service.auth.sessions import request_id, write_session
+from service.cache.install import install_cache
 from service.catalogue.rest import router as catalogue_router
 from service.changes.rest import router as changes_router
 from service.config import Settings, get_settings
@@ -135,6 +136,8 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         dependencies=rate_limited,
         include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
     )
+    # Response cache, ETag / Last-Modified / 304, compression: the innermost middleware.
+    install_cache(app, settings)
     # HTTP conventions for browsers and generic clients: HEAD on every GET, CORS.
     app.add_middleware(HeadAsGet)
     install_cors(app, settings.cors_origins, settings.cors_max_age_seconds)
