@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     rate_limit_reads: int = Field(default=1200, ge=0)
     rate_limit_writes: int = Field(default=300, ge=0)
     rate_limit_anonymous_reads: int = Field(default=300, ge=0)
+    # Each worker adds its counts to the shared table every this many seconds, and counts
+    # the last `rate_limit_exact_last` requests of a budget (at least a tenth) at once.
+    rate_limit_flush_seconds: float = Field(default=0.1, gt=0, le=10)
+    rate_limit_exact_last: int = Field(default=10, ge=0)
 
     # JSON request bodies nested deeper than this are refused (400) before they are parsed.
     max_json_depth: int = Field(default=32, ge=1, le=1000)
@@ -134,6 +138,11 @@ class Settings(BaseSettings):
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
 
+    # Browser apps allowed to call the API from another origin (CORS), comma-separated
+    # origins such as https://dashboard.example.gov.cn; empty: no CORS headers at all.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # How long a browser may reuse a preflight's answer.
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86_400)
     # Oversight: the rate (percent) under which a region lags on its scorecard, per kind
     # of measure; the defaults are the Jincheng report's own criteria: a task not fully
     # completed, central subsidies under half spent, special loans under 90% disbursed.
@@ -143,6 +152,12 @@ class Settings(BaseSettings):
     laggard_below_rectification: Decimal = Field(default=Decimal(100), ge=0)
     # The widest range of years a trends query may span.
     max_trend_years: int = Field(default=30, ge=1, le=200)
+
+    # Response cache (service/cache): reads answered from memory while the data version
+    # is unchanged; its size in bytes (LRU). Compression from this size of answer up.
+    response_cache: bool = True
+    response_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    compress_min_bytes: int = Field(default=1024, ge=0)
 
     @property
     def production(self) -> bool:
@@ -163,7 +178,7 @@ class Settings(BaseSettings):
             probe_s=self.replica_probe_interval_s,
         )
 
-    @field_validator("jwt_algorithms", mode="before")
+    @field_validator("jwt_algorithms", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return (

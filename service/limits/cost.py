@@ -36,7 +36,7 @@ from graphql import (
 
 from service.kit.years import YEARS
 
-SIZE_ARGUMENTS = ("limit", "first")
+SIZE_ARGUMENTS = ("limit", "first", "last")
 # the arguments of a page of figures (Region.figures, Query.figures)
 FIGURE_PAGE_ARGUMENTS = frozenset({"indicator", "year", "limit"})
 # What a list without a size argument is taken to hold (a province has 11–21 cities, a
@@ -172,10 +172,11 @@ class _Walk:
         )
 
     def _page_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
-        name = next((a for a in SIZE_ARGUMENTS if a in definition.args), None)
-        if name is None:
+        names = [a for a in SIZE_ARGUMENTS if a in definition.args]
+        if not names:
             return None
-        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        # whichever the query gives: `limit`, or a connection's `first` or `last`
+        given = next((a.value for a in node.arguments or () if a.name.value in names), None)
         value: Any = None
         if isinstance(given, IntValueNode):
             value = int(given.value)

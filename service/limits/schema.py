@@ -25,6 +25,8 @@ from service.graphql_compiler import raw
 from service.graphql_compiler.hook import compiled_reads
 from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
+from service.kit.graphql_descriptions import describe
+from service.kit.graphql_http import GraphQLOverHTTPRouter
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
@@ -104,10 +106,12 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
     if limits.compile:
         # last: runs only once every validation above has passed
         extensions.append(compiled_reads(limits.plan_cache_size))
-    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    limited = _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    describe(limited._schema)  # introspection says what the committed SDL says
+    return limited
 
 
-class _Utf8Router(GraphQLRouter[Any, Any]):
+class _Utf8Router(GraphQLOverHTTPRouter):
     """Answers in UTF-8 as it is: Chinese names as \\uXXXX escapes made answers 13–23%
     larger, and mobile apps pay for every byte."""
 

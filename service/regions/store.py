@@ -7,7 +7,7 @@ from service.kit.records import construct
 from service.regions.schemas import Region, RegionKind, RegionLevel
 
 _COLUMNS = """
-    r.code, r.name, r.level, r.kind, r.parent_code,
+    r.code, r.name, r.level, r.kind, r.parent_code, r.pinyin, r.name_en,
     coalesce((select array_agg(a.alias order by a.alias)
               from region_aliases a where a.region_code = r.code), '{}') as aliases
 """
@@ -28,6 +28,8 @@ def _region(row: asyncpg.Record) -> Region:
         kind=_KINDS[row["kind"]],
         parent_code=row["parent_code"],
         aliases=list(row["aliases"]),
+        pinyin=row["pinyin"],
+        name_en=row["name_en"],
     )
 
 
@@ -52,6 +54,50 @@ async def by_name(db: Session, name: str) -> list[Region]:
     """Regions whose name or alias is `name` (white space ignored)."""
     rows = await db.fetch(
         f"select {_COLUMNS} from regions r where {named('$1')} order by r.code", name
+    )
+    return [_region(r) for r in rows]
+
+
+async def by_typed_name(db: Session, key: str) -> list[Region]:
+    """Regions whose English name, pinyin or initials is `key` (normalised), best kind of
+    match only: `nanchang` is the city Nanchang, not Nanchang County."""
+    rows = await db.fetch(
+        f"""select {_COLUMNS} from regions r
+            join region_names n on n.region_code = r.code and n.key = $1
+            where n.rank = (select min(rank) from region_names where key = $1)
+            order by r.code""",
+        key,
+    )
+    return [_region(r) for r in rows]
+
+
+_LEVEL_ORDER = "array_position(array['PROVINCE', 'CITY', 'COUNTY'], r.level)"
+
+
+async def search(db: Session, text: str, key: str, limit: int) -> list[Region]:
+    """Regions a person may mean by `text`: exact Chinese names and aliases first, then
+    English names, pinyin and initials, then names and keys that start with it, then
+    Chinese names that contain it; higher levels first within each."""
+    rows = await db.fetch(
+        rf"""with found (code, rank) as (
+                select r.code, 0 from regions r
+                where regexp_replace(r.name, '\s', '', 'g') = $1
+                   or exists (select 1 from region_aliases a
+                              where a.region_code = r.code and a.alias = $1)
+                union all
+                select region_code, rank from region_names where key = $2
+                union all
+                select region_code, 3 + rank from region_names
+                where $2 <> '' and key like $2 || '%'
+                union all
+                select code, 7 from regions where $1 <> '' and strpos(name, $1) > 0
+            ), best as (select code, min(rank) as rank from found group by code)
+            select {_COLUMNS} from best join regions r on r.code = best.code
+            order by best.rank, {_LEVEL_ORDER}, r.code
+            limit $3""",
+        text,
+        key,
+        limit,
     )
     return [_region(r) for r in rows]
 

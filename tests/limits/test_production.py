@@ -78,7 +78,7 @@ async def test_development_shows_unexpected_errors(limited: AppClient) -> None:
 async def test_production_keeps_domain_problems(limited: AppClient) -> None:
     async with limited(environment="production") as client:
         body = await gql(client, '{ region(code: "369999") { name } }')
-    assert body["data"] is None
+    assert body["data"] == {"region": None}
     [error] = body["errors"]
     assert error["message"] == "no region with code or name '369999'"
     assert error["extensions"]["code"] == "region-not-found"

@@ -25,6 +25,8 @@ async def test_region_by_code(client: httpx.AsyncClient) -> None:
         "kind": "DIVISION",
         "parent_code": "360100",
         "aliases": [],
+        "pinyin": "nan chang xian",
+        "name_en": "Nanchang County",
     }
 
 
@@ -130,9 +132,15 @@ async def test_tree_nests_counties_under_cities(client: httpx.AsyncClient) -> No
     assert len(jincheng["children"]) == 7
 
 
-async def test_graphql_unknown_region_error_names_the_code(client: httpx.AsyncClient) -> None:
-    body = await gql(client, '{ region(code: "999999") { name } }')
+async def test_graphql_unknown_region_is_null_and_names_the_code(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await gql(
+        client, '{ region(code: "999999") { name } known: region(code: "360121") { name } }'
+    )
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "region-not-found"
     assert error["extensions"]["region"] == "999999"
-    assert body["data"] is None
+    assert error["path"] == ["region"]
+    # the other lookups of the query still answer
+    assert body["data"] == {"region": None, "known": {"name": "南昌县"}}
