@@ -10,7 +10,7 @@ from tests.auth.tokens import bearer, token_for, use_test_keys
 
 
 def app_client(db: Database, *, compile: bool) -> httpx.AsyncClient:
-    app = create_app(db, Settings(graphql_compile=compile))
+    app = create_app(db, Settings(graphql_compile=compile, response_cache=False))
     use_test_keys(app)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 

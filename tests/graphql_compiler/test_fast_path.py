@@ -125,7 +125,7 @@ async def test_one_plan_for_every_value_of_the_variables(
 
 
 def _app(database: Database, *, compile: bool) -> FastAPI:
-    app = create_app(database, Settings(graphql_compile=compile))
+    app = create_app(database, Settings(graphql_compile=compile, response_cache=False))
     use_test_keys(app)
     return app
 
