@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "upload", help="upload a figure file (CSV or XLSX) to a running service, with progress"
     )
-    p.add_argument("file")
+    p.add_argument("file", help="the CSV or XLSX file of figures")
     p.add_argument("--reason", required=True, help="why these figures change (kept in history)")
     p.add_argument("--url", default="http://127.0.0.1:8000", help="the service's base URL")
     p.add_argument("--token", help="bearer token (default: $ANJU_TOKEN)")
