@@ -5,22 +5,12 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.pages.graphiql import README_QUERY
+
 INDICATOR = "RENTAL_HOUSING:START:SET_OR_ROOM"
 
-README = """{
-  region(code: "360000") {
-    name
-    children(level: CITY) {
-      code name
-      children {
-        code name
-        figures(year: 2024, programme: RENTAL_HOUSING) {
-          items { indicator { nameZh } unit target actual completionRate }
-        }
-      }
-    }
-  }
-}"""
+# the README's example, as GraphiQL opens it
+README = README_QUERY
 
 # bench/run.py's whole-nation query (on the seeds: Jiangxi and Shanxi hold figures)
 NATION = """{ provinces { code name f: figures(year: 2024, indicator: "%(code)s") { items {

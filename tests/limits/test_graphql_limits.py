@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 
 from service.kit.db import Database
+from service.pages.graphiql import README_QUERY
 from tests.graphql_client import gql
 from tests.limits.conftest import AppClient
 from tests.limits.problems import limit_problem, refused
@@ -161,22 +162,6 @@ async def test_limits_come_from_settings(limited: AppClient) -> None:
         limit_problem("aliases", 1, "2 aliases found. Allowed: 1"),
         limit_problem("cost", 10, "the query may return 70 nodes; at most 10"),
     ]
-
-
-README_QUERY = """{
-  region(code: "360000") {
-    name
-    children(level: CITY) {
-      code name
-      children {
-        code name
-        figures(year: 2024, programme: RENTAL_HOUSING) {
-          items { indicator { nameZh } unit target actual completionRate }
-        }
-      }
-    }
-  }
-}"""
 
 
 async def test_the_readme_query_passes(limited: AppClient) -> None:
