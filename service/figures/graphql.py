@@ -56,14 +56,7 @@ class SourceType:
 
     @classmethod
     def from_record(cls, s: Source) -> "SourceType":
-        return cls(
-            document_number=s.document_number,
-            annex=s.annex,
-            line=s.line,
-            principal=s.principal,
-            request_id=s.request_id,
-            changed_at=s.changed_at,
-        )
+        return served_as(cls, s)
 
 
 @strawberry.type(name="FigureValue")

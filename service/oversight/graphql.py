@@ -1,4 +1,5 @@
-"""GraphQL door to the oversight reports."""
+"""GraphQL door to the oversight reports. Its records have their types' fields under the
+same names, so each is served as its type (`served_as`), not copied field by field."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,7 +9,7 @@ import strawberry
 
 from service.config import get_settings
 from service.figures.graphql import SourceType
-from service.kit.graphql import Context, described_enum
+from service.kit.graphql import Context, described_enum, served_as
 from service.kit.graphql_inputs import OptionalYear, Year
 from service.oversight import measures, ranking, scorecard, service, trends
 from service.oversight.schemas import (
@@ -58,9 +59,7 @@ class FindingPartType:
 
     @classmethod
     def from_record(cls, p: FindingPart) -> "FindingPartType":
-        return cls(
-            region_code=p.region_code, region_name=p.region_name, label=p.label, value=p.value
-        )
+        return served_as(cls, p)
 
 
 @strawberry.type(name="ConsistencyFinding", description="Two values that should agree and don't.")
@@ -96,28 +95,7 @@ class FindingType:
 
     @classmethod
     def from_record(cls, f: ConsistencyFinding) -> "FindingType":
-        return cls(
-            check=ConsistencyCheckEnum(f.check.value),
-            status=FindingStatusEnum(f.status.value),
-            region_code=f.region_code,
-            region_name=f.region_name,
-            year=f.year,
-            subject=f.subject,
-            subject_zh=f.subject_zh,
-            kind=f.kind,
-            unit_zh=f.unit_zh,
-            value=f.value,
-            computed=f.computed,
-            difference=f.difference,
-            tolerance=f.tolerance,
-            low=f.low,
-            high=f.high,
-            parts=[FindingPartType.from_record(p) for p in f.parts],
-            children_reported=f.children_reported,
-            children_total=f.children_total,
-            source=SourceType.from_record(f.source),
-            note=f.note,
-        )
+        return served_as(cls, f)
 
 
 @strawberry.type(name="ConsistencySummary")
@@ -158,14 +136,7 @@ class StandingType:
 
     @classmethod
     def from_record(cls, s: Standing) -> "StandingType":
-        return cls(
-            rank=s.rank,
-            region_code=s.region_code,
-            region_name=s.region_name,
-            target=s.target,
-            actual=s.actual,
-            completion_rate=s.completion_rate,
-        )
+        return served_as(cls, s)
 
 
 @strawberry.type(name="Ranking", description="Regions of one level by a measure's rate (排名通报).")
@@ -180,15 +151,7 @@ class RankingType:
 
     @classmethod
     def from_record(cls, r: Ranking) -> "RankingType":
-        return cls(
-            parent=r.parent,
-            level=RegionLevelEnum(r.level.value),
-            measure=r.measure,
-            indicator=r.indicator,
-            year=r.year,
-            standings=[StandingType.from_record(s) for s in r.standings],
-            unranked=r.unranked,
-        )
+        return served_as(cls, r)
 
 
 @strawberry.type(name="LaggardReason")
@@ -201,13 +164,7 @@ class LaggardReasonType:
 
     @classmethod
     def from_record(cls, r: LaggardReason) -> "LaggardReasonType":
-        return cls(
-            kind=LaggardReasonKindEnum(r.kind.value),
-            required_rate=r.required_rate,
-            milestone_id=r.milestone_id,
-            due_on=r.due_on,
-            scope_zh=r.scope_zh,
-        )
+        return served_as(cls, r)
 
 
 @strawberry.type(name="Laggard")
@@ -216,15 +173,7 @@ class LaggardType(StandingType):
 
     @classmethod
     def from_laggard(cls, s: Laggard) -> "LaggardType":
-        return cls(
-            rank=s.rank,
-            region_code=s.region_code,
-            region_name=s.region_name,
-            target=s.target,
-            actual=s.actual,
-            completion_rate=s.completion_rate,
-            reasons=[LaggardReasonType.from_record(r) for r in s.reasons],
-        )
+        return served_as(cls, s)
 
 
 @strawberry.type(name="Laggards")
@@ -240,16 +189,7 @@ class LaggardsType:
 
     @classmethod
     def from_record(cls, r: Laggards) -> "LaggardsType":
-        return cls(
-            parent=r.parent,
-            level=RegionLevelEnum(r.level.value),
-            measure=r.measure,
-            indicator=r.indicator,
-            year=r.year,
-            below=r.below,
-            as_of=r.as_of,
-            laggards=[LaggardType.from_laggard(s) for s in r.laggards],
-        )
+        return served_as(cls, r)
 
 
 @strawberry.type(name="Measure", description="A rate-bearing measure: a part over a base.")
@@ -267,15 +207,7 @@ class MeasureType:
 
     @classmethod
     def from_record(cls, m: MeasureInfo) -> "MeasureType":
-        return cls(
-            code=m.code,
-            family=MeasureFamilyEnum(m.family.value),
-            name_zh=m.name_zh,
-            unit_zh=m.unit_zh,
-            value_zh=m.value_zh,
-            base_zh=m.base_zh,
-            laggard_below=m.laggard_below,
-        )
+        return served_as(cls, m)
 
 
 @strawberry.type(name="ScorecardEntry", description="One measure of a region's scorecard.")
@@ -296,21 +228,7 @@ class ScorecardEntryType:
 
     @classmethod
     def from_record(cls, e: ScorecardEntry) -> "ScorecardEntryType":
-        return cls(
-            measure=e.measure,
-            family=MeasureFamilyEnum(e.family.value),
-            name_zh=e.name_zh,
-            unit_zh=e.unit_zh,
-            value=e.value,
-            target=e.target,
-            rate=e.rate,
-            rank=e.rank,
-            ranked=e.ranked,
-            laggard=e.laggard,
-            reasons=[LaggardReasonType.from_record(r) for r in e.reasons],
-            value_sources=[SourceType.from_record(x) for x in e.value_sources],
-            target_sources=[SourceType.from_record(x) for x in e.target_sources],
-        )
+        return served_as(cls, e)
 
 
 @strawberry.type(name="Scorecard", description="A region's every measure in a year.")
@@ -324,14 +242,7 @@ class ScorecardType:
 
     @classmethod
     def from_record(cls, c: Scorecard) -> "ScorecardType":
-        return cls(
-            region_code=c.region_code,
-            region_name=c.region_name,
-            parent_code=c.parent_code,
-            year=c.year,
-            as_of=c.as_of,
-            entries=[ScorecardEntryType.from_record(e) for e in c.entries],
-        )
+        return served_as(cls, c)
 
 
 @strawberry.type(name="TrendPoint", description="One year of an indicator's trend.")
@@ -345,7 +256,7 @@ class TrendPointType:
 
     @classmethod
     def from_record(cls, t: TrendPoint) -> "TrendPointType":
-        return cls(**t.model_dump())
+        return served_as(cls, t)
 
 
 @strawberry.type(name="Trend", description="One indicator of a region across years.")
@@ -357,12 +268,7 @@ class TrendType:
 
     @classmethod
     def from_record(cls, t: Trend) -> "TrendType":
-        return cls(
-            indicator=t.indicator,
-            name_zh=t.name_zh,
-            unit_zh=t.unit_zh,
-            points=[TrendPointType.from_record(p) for p in t.points],
-        )
+        return served_as(cls, t)
 
 
 @strawberry.type(name="Trends", description="A region's figures across years.")
@@ -375,13 +281,7 @@ class TrendsType:
 
     @classmethod
     def from_record(cls, t: Trends) -> "TrendsType":
-        return cls(
-            region_code=t.region_code,
-            region_name=t.region_name,
-            first_year=t.first_year,
-            last_year=t.last_year,
-            trends=[TrendType.from_record(x) for x in t.trends],
-        )
+        return served_as(cls, t)
 
 
 def _query(
