@@ -20,15 +20,12 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,8 +44,15 @@ CACHED = "anju-cached"
 
 sys.path.insert(0, str(ROOT))
 
-from service import bootstrap  # noqa: E402
-from service.demo import national  # noqa: E402
+from bench.common import (  # noqa: E402
+    anju_command,
+    free_port,
+    percentile,
+    prepare_database,
+    started,
+    with_database,
+    wrk_command,
+)
 from service.kit.db import start_embedded  # noqa: E402
 
 # The README's nested query: 江西省 → cities → counties → 2024 figures of one programme.
@@ -118,32 +122,6 @@ def ensure_tools() -> None:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def with_database(url: str, name: str) -> str:
-    base, _, query = url.partition("?")
-    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-
-
-async def prepare_database(url: str, years: int) -> None:
-    admin = await asyncpg.connect(url)
-    await admin.execute("drop database if exists anju_bench with (force)")
-    await admin.execute("create database anju_bench")
-    await admin.close()
-    conn = await asyncpg.connect(with_database(url, "anju_bench"))
-    try:
-        await bootstrap.prepare(conn, seed=True)
-        loaded = await national.load(conn, years=years)
-        print(f"national dataset: {loaded.figures} figures in {loaded.seconds:.1f} s", flush=True)
-    finally:
-        await conn.close()
-
-
 async def indicator_ids(url: str) -> dict[str, int]:
     conn = await asyncpg.connect(url)
     try:
@@ -151,39 +129,6 @@ async def indicator_ids(url: str) -> dict[str, int]:
         return {r["code"]: r["id"] for r in rows}
     finally:
         await conn.close()
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (PostGraphile refuses GET on /graphql)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
-@contextmanager
-def started(command: list[str], env: dict[str, str], ready: str, log: Path) -> Iterator[None]:
-    # output to a file: a pipe nobody reads fills up and blocks the server on its next log
-    output = log.open("wb")
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_for(ready)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        output.close()
 
 
 def fetch(base: str, request: Request) -> Any:
@@ -209,15 +154,7 @@ def count_figures(value: Any) -> int:
 
 
 def wrk(base: str, request: Request, connections: int, duration: int, folder: Path) -> Result:
-    command = [
-        "wrk",
-        f"-t{min(connections, 2)}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "30s",  # wrk's own 2 s would drop the slow answers from the latencies
-    ]
+    command = wrk_command(connections, duration)
     if request.body is not None:
         script = folder / f"{request.system}-{request.name.replace(' ', '-')}.lua"
         script.write_text(
@@ -236,18 +173,10 @@ def wrk(base: str, request: Request, connections: int, duration: int, folder: Pa
         request,
         connections,
         rps,
-        _percentile(out, "50%"),
-        _percentile(out, "99%"),
+        percentile(out, "50%"),
+        percentile(out, "99%"),
         sum(int(m.group(1)) for m in (errors, timeouts) if m),
     )
-
-
-def _percentile(out: str, label: str) -> float:
-    found = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
-    if found is None:
-        return float("nan")
-    value, unit = float(found.group(1)), found.group(2)
-    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def machine() -> str:
@@ -361,22 +290,6 @@ def main() -> None:
         anju_cached = f"http://127.0.0.1:{cached_port}"
         postgraphile = f"http://127.0.0.1:{pg_port}"
         bases = {"anju": anju, CACHED: anju_cached, "postgraphile": postgraphile}
-
-        def anju_command(port: int) -> list[str]:
-            return [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "service.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ]
 
         pg_command = [
             str(POSTGRAPHILE),

@@ -15,7 +15,6 @@ uploading province is changed (+1), the other rows are uploaded as exported
 import argparse
 import asyncio
 import csv
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +34,15 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import (  # noqa: E402
-    _percentile,
+from bench.common import (  # noqa: E402
+    anju_command,
     free_port,
+    markdown_table,
+    percentile,
     prepare_database,
+    started,
     with_database,
+    wrk_command,
 )
 from service.kit.db import start_embedded  # noqa: E402
 
@@ -181,18 +183,7 @@ def single_writes(
     targets = "{" + ", ".join(f'{{"{c}", "{t}"}}' for c, t in tokens.items()) + "}"
     script = folder / "actuals.lua"
     script.write_text(_LUA % {"targets": targets, "indicator": ACTUAL})
-    command = [
-        "wrk",
-        f"-t{min(connections, 2)}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "30s",
-        "-s",
-        str(script),
-        base,
-    ]
+    command = [*wrk_command(connections, duration), "-s", str(script), base]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p95 = float(re.search(r"p95 ([\d.]+) ms", out).group(1))  # type: ignore[union-attr]
@@ -201,9 +192,9 @@ def single_writes(
         label,
         connections,
         rps,
-        _percentile(out, "50%"),
+        percentile(out, "50%"),
         p95,
-        _percentile(out, "99%"),
+        percentile(out, "99%"),
         int(errors.group(1)) if errors else 0,
     )
 
@@ -239,46 +230,6 @@ def _token(env: dict[str, str], region: str, *scopes: str) -> str:
         audience=settings.jwt_audience,
         ttl=24 * 3600,
     )
-
-
-@contextmanager
-def _server(env: dict[str, str], port: int, log: Path) -> Iterator[int]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "service.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    output = log.open("wb")
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/v1/programmes", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise SystemExit(f"the service did not start; see {log}") from None
-                time.sleep(0.3)
-        yield process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        output.close()
 
 
 async def _counties(url: str, n: int) -> list[str]:
@@ -342,7 +293,9 @@ def run(args: argparse.Namespace) -> None:
                 asyncio.run(_toggle(url, sql))
             # made from the figures as they stand now: earlier runs changed some
             sizes = args.sizes if not sql else [100_000]
-            with _server(env, port, work / "anju.log") as pid:
+            with started(
+                anju_command(port), env, f"{base}/api/v1/programmes", work / "anju.log"
+            ) as pid:
                 for label, path, n in _files(url, work, sizes, args.xlsx if not sql else 0):
                     result = upload(base, planner, path, f"{label}, {variant}", pid, n)
                     print(_upload_line(result), flush=True)
@@ -374,29 +327,40 @@ def _writes_line(w: Writes) -> str:
 
 
 def _upload_table(uploads: list[Upload]) -> str:
-    lines = [
+    return markdown_table(
         "| upload | rows | written | seconds | rows/s | server RSS before → peak (MiB) |",
         "|---|---:|---:|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {u.label} | {u.rows:,} | {u.written:,} | {u.seconds:.2f} | {u.rate:,.0f}"
-        f" | {u.rss_before_mb:.0f} → {u.rss_peak_mb:.0f} |"
-        for u in uploads
-    ]
-    return "\n".join(lines)
+        [
+            (
+                u.label,
+                f"{u.rows:,}",
+                f"{u.written:,}",
+                f"{u.seconds:.2f}",
+                f"{u.rate:,.0f}",
+                f"{u.rss_before_mb:.0f} → {u.rss_peak_mb:.0f}",
+            )
+            for u in uploads
+        ],
+    )
 
 
 def _writes_table(writes: list[Writes]) -> str:
-    lines = [
+    return markdown_table(
         "| single-item write | connections | writes/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {w.label} | {w.connections} | {w.rps:.1f} | {w.p50_ms:.1f} | {w.p95_ms:.1f}"
-        f" | {w.p99_ms:.1f} | {w.errors} |"
-        for w in writes
-    ]
-    return "\n".join(lines)
+        [
+            (
+                w.label,
+                str(w.connections),
+                f"{w.rps:.1f}",
+                f"{w.p50_ms:.1f}",
+                f"{w.p95_ms:.1f}",
+                f"{w.p99_ms:.1f}",
+                str(w.errors),
+            )
+            for w in writes
+        ],
+    )
 
 
 def parser() -> argparse.ArgumentParser:
