@@ -10,7 +10,7 @@ from typing import Any
 from service.figures import store
 from service.figures.schemas import FigureFilter, FigureKind
 from service.graphql_compiler import json_text as j
-from service.graphql_compiler.plan import Args, Compiler, Field, builds
+from service.graphql_compiler.plan import Args, Compiler, Field, builds, builds_columns
 from service.graphql_compiler.regions import RegionRow, region_of
 from service.kit.pagination import PageRequest
 from service.kit.years import check_year
@@ -209,10 +209,7 @@ _FIGURE_SCALARS = {
     "lastChanged": j.timestamp("@.last_changed"),
 }
 
-
-@builds("Figure", *_FIGURE_SCALARS)
-def figure_scalar(_c: Compiler, page: PageRow, field: Field) -> str:
-    return _FIGURE_SCALARS[field.name].replace("@", page.g)
+builds_columns("Figure", _FIGURE_SCALARS, lambda page: page.g)
 
 
 @builds("Figure", "indicator")
@@ -231,38 +228,33 @@ def values(c: Compiler, page: PageRow, field: Field) -> str:
     return page.aggregate(f"'[' || string_agg({element}, ',' order by {page.n}.kind) || ']'")
 
 
-_INDICATOR_COLUMNS = {
-    "code": "indicator_code",
-    "programme": "programme_code",
-    "programmeZh": "programme_zh",
-    "phase": "phase",
-    "unit": "unit",
-    "nameZh": "indicator_zh",
-}
-_INDICATOR_NULLABLE = {"breakdown": "breakdown", "breakdownZh": "breakdown_zh"}
+# an indicator's and a value's fields are read from the page's row, its alias given
+builds_columns(
+    "Indicator",
+    {
+        "code": j.string("@.indicator_code"),
+        "programme": j.string("@.programme_code"),
+        "programmeZh": j.string("@.programme_zh"),
+        "phase": j.string("@.phase"),
+        "unit": j.string("@.unit"),
+        "nameZh": j.string("@.indicator_zh"),
+        "breakdown": j.nullable(j.string("@.breakdown")),
+        "breakdownZh": j.nullable(j.string("@.breakdown_zh")),
+    },
+    str,
+)
 
 
-@builds("Indicator", *_INDICATOR_COLUMNS)
-def indicator_column(_c: Compiler, g: str, field: Field) -> str:
-    return j.string(f"{g}.{_INDICATOR_COLUMNS[field.name]}")
-
-
-@builds("Indicator", *_INDICATOR_NULLABLE)
-def indicator_nullable(_c: Compiler, g: str, field: Field) -> str:
-    return j.nullable(j.string(f"{g}.{_INDICATOR_NULLABLE[field.name]}"))
-
-
-_VALUE_SCALARS = {
-    "kind": j.string("@.kind"),
-    "value": j.decimal("@.value"),
-    "revision": j.number("@.revision"),
-    "updatedAt": j.timestamp("@.updated_at"),
-}
-
-
-@builds("FigureValue", *_VALUE_SCALARS)
-def value_scalar(_c: Compiler, n: str, field: Field) -> str:
-    return _VALUE_SCALARS[field.name].replace("@", n)
+builds_columns(
+    "FigureValue",
+    {
+        "kind": j.string("@.kind"),
+        "value": j.decimal("@.value"),
+        "revision": j.number("@.revision"),
+        "updatedAt": j.timestamp("@.updated_at"),
+    },
+    str,
+)
 
 
 @builds("FigureValue", "source")
@@ -270,14 +262,13 @@ def source(c: Compiler, n: str, field: Field) -> str:
     return c.object(field.type, n, field)
 
 
-_SOURCE_COLUMNS = {
-    "documentNumber": j.string("@.document_number"),
-    "annex": j.number("@.annex"),
-    "line": j.number("@.source_line"),
-    "principal": j.string("@.source_principal"),
-}
-
-
-@builds("Source", *_SOURCE_COLUMNS)
-def source_column(_c: Compiler, n: str, field: Field) -> str:
-    return j.nullable(_SOURCE_COLUMNS[field.name].replace("@", n))
+builds_columns(
+    "Source",
+    {
+        "documentNumber": j.nullable(j.string("@.document_number")),
+        "annex": j.nullable(j.number("@.annex")),
+        "line": j.nullable(j.number("@.source_line")),
+        "principal": j.nullable(j.string("@.source_principal")),
+    },
+    str,
+)

@@ -6,7 +6,7 @@ which variables are given (null, or booleans that @skip, @include or a flag deci
 never on their values, so it is made once per such shape and the database prepares it
 once per connection."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from itertools import count
@@ -134,6 +134,16 @@ def builds(type_name: str, *field_names: str) -> Callable[[FieldBuilder], FieldB
         return builder
 
     return register
+
+
+def builds_columns(type_name: str, columns: Mapping[str, str], alias: Callable[[Any], str]) -> None:
+    """Fields read straight from a row's columns: each template's `@` is the row's alias
+    (`alias(row)`)."""
+
+    def column(_c: "Compiler", row: Any, field: Field) -> str:
+        return columns[field.name].replace("@", alias(row))
+
+    builds(type_name, *columns)(column)
 
 
 class Bindings(SqlParams):
