@@ -22,6 +22,7 @@ from service import bootstrap
 from service.app import create_app
 from service.auth.principal import Scope
 from service.kit.db import Database, start_embedded
+from tests.apps import client_of
 from tests.auth.tokens import bearer, token_for, use_test_keys
 
 # Rate limits would charge every test's requests to one shared budget; the tests in
@@ -149,9 +150,8 @@ async def db(demo_url: str) -> AsyncIterator[Database]:
 async def _client(database: Database) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(database)
     use_test_keys(app)
-    transport = httpx.ASGITransport(app=app)
     headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="test-reader"))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
+    async with client_of(app, headers) as c:
         yield c
 
 

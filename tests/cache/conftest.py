@@ -1,37 +1,12 @@
 """Apps with the response cache under test, and what a test looks into."""
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-import httpx
 from fastapi import FastAPI
 
-from service.app import create_app
 from service.cache.store import ResponseStore
-from service.config import Settings
 from service.kit.db import Database
-from tests.auth.tokens import use_test_keys
-
-
-def make_app(database: Database, **settings: Any) -> FastAPI:
-    """Public read on, as on the demo; rate limits off unless given."""
-    values: dict[str, Any] = {
-        "rate_limit_reads": 0,
-        "rate_limit_writes": 0,
-        "rate_limit_anonymous_reads": 0,
-        **settings,
-    }
-    app = create_app(database, Settings(**values))
-    use_test_keys(app, public_read=True)
-    return app
-
-
-@asynccontextmanager
-async def client_of(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
 
 
 def store_of(app: FastAPI) -> ResponseStore:

@@ -10,8 +10,9 @@ import httpx
 
 from service.auth.principal import Scope
 from service.kit.db import Database
+from tests.apps import client_of
+from tests.apps import public_app as make_app
 from tests.auth.tokens import bearer, clerk_headers, token_for
-from tests.cache.conftest import client_of, make_app
 
 READER = bearer(token_for("360000", Scope.FIGURES_READ, subject="http-reader"))
 REGION = "/api/v1/regions/360121"

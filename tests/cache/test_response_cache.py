@@ -7,8 +7,10 @@ from fastapi import FastAPI
 
 from service.auth.principal import Scope
 from service.kit.db import Database
+from tests.apps import client_of
+from tests.apps import public_app as make_app
 from tests.auth.tokens import bearer, clerk_headers, token_for
-from tests.cache.conftest import client_of, make_app, statements, store_of
+from tests.cache.conftest import statements, store_of
 from tests.graphql_client import gql
 
 FIGURES = "/api/v1/figures?region=360121&year=2024"

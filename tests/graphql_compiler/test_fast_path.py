@@ -8,11 +8,12 @@ from fastapi import FastAPI
 from service.app import create_app
 from service.config import Settings
 from service.kit.db import Database, Timeouts
+from tests.apps import client_of
 from tests.auth.tokens import use_test_keys
 from tests.graphql_compiler.apps import READER, app_client
 from tests.graphql_compiler.corpus import NATION, README
 from tests.graphql_compiler.test_equivalence import statements_of
-from tests.ops.conftest import AUDITOR, client_of, recorder
+from tests.ops.conftest import AUDITOR, recorder
 
 
 async def post(

@@ -7,10 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from service.app import create_app
-from service.config import Settings
 from service.kit.db import Database
-from tests.auth.tokens import use_test_keys
+from tests.apps import client_of, public_app
 
 AppClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -21,18 +19,7 @@ async def app_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with `settings` (rate limits off unless given), accepting test tokens;
     public read on, as on the demo."""
-    values: dict[str, Any] = {
-        "rate_limit_reads": 0,
-        "rate_limit_writes": 0,
-        "rate_limit_anonymous_reads": 0,
-        **settings,
-    }
-    app = create_app(database, Settings(**values))
-    use_test_keys(app, public_read=True)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://test", headers=headers or {}
-    ) as client:
+    async with client_of(public_app(database, **settings), headers) as client:
         yield client
 
 

@@ -14,6 +14,7 @@ from service.accesslog.recorder import AccessRecorder
 from service.app import create_app
 from service.auth.principal import Scope
 from service.kit.db import Database
+from tests.apps import client_of
 from tests.auth.tokens import bearer, token_for, use_test_keys
 from tests.conftest import _copy
 
@@ -25,13 +26,6 @@ def make_app(database: Database | None) -> FastAPI:
     app = create_app(database)
     use_test_keys(app)
     return app
-
-
-@asynccontextmanager
-async def client_of(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        yield c
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from service.accesslog.recorder import DROPPED, AccessRecorder
 from service.accesslog.schemas import AccessRecord, Door
 from service.auth.principal import Scope
 from service.kit.db import Database
+from tests.apps import client_of
 from tests.auth.tokens import bearer, token_for
 from tests.graphql_client import gql
-from tests.ops.conftest import AUDITOR, READER, client_of, lifespan, make_app, recorder
+from tests.ops.conftest import AUDITOR, READER, lifespan, make_app, recorder
 
 NESTED = """
 query CountyFigures($code: String!) {

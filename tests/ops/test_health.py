@@ -7,7 +7,8 @@ from fastapi import FastAPI
 
 from service.kit.db import Database
 from service.kit.migrate import migration_files
-from tests.ops.conftest import client_of, make_app
+from tests.apps import client_of
+from tests.ops.conftest import make_app
 
 NEWEST = migration_files()[-1][0]
 

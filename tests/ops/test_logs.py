@@ -14,9 +14,10 @@ from service.app import create_app
 from service.auth.principal import Scope
 from service.config import Settings
 from service.ops import logs
+from tests.apps import client_of
 from tests.auth.tokens import bearer, token_for, use_test_keys
 from tests.graphql_client import gql
-from tests.ops.conftest import client_of, lifespan
+from tests.ops.conftest import lifespan
 
 PASSWORD = "Hunter2-secret"
 
