@@ -189,6 +189,18 @@ async def read(
         if only is None or reading.code == str(only):
             found[reading.code][reading.region_code] = reading
 
+    def keep_rate(
+        region_code: str,
+        family: MeasureFamily,
+        key: str,
+        value: Decimal | None,
+        base: Decimal | None,
+        sources: list[Source],
+    ) -> None:
+        """A reading whose part and base come from the same rows."""
+        code = str(MeasureCode(family, key))
+        keep(Reading(region_code, code, value, base, sources, sources))
+
     family = only.family if only else None
     if family in (None, MeasureFamily.FIGURE):
         indicator = only.key if only else None
@@ -198,39 +210,33 @@ async def read(
         source = FundSource(only.key) if only else None
         accounts = await funds.for_regions(db, codes, FundFilter(year=year, source=source))
         for account in (a for group in accounts.values() for a in group):
-            keep(
-                Reading(
-                    region_code=account.region_code,
-                    code=str(MeasureCode(MeasureFamily.FUND, account.source.value)),
-                    value=account.expenditure_total,
-                    base=account.available,
-                    value_sources=[account.provenance],
-                    base_sources=[account.provenance],
-                )
+            keep_rate(
+                account.region_code,
+                MeasureFamily.FUND,
+                account.source.value,
+                account.expenditure_total,
+                account.available,
+                [account.provenance],
             )
     if family in (None, MeasureFamily.LOAN):
         for summary in (await loans.loans_of(db, codes, LoanFilter(year=year))).values():
             sources = [f.source for f in summary.facilities]
-            keep(
-                Reading(
-                    region_code=summary.region_code,
-                    code=str(MeasureCode(MeasureFamily.LOAN, TOTAL)),
-                    value=summary.disbursed_total,
-                    base=summary.credit_total,
-                    value_sources=sources,
-                    base_sources=sources,
-                )
+            keep_rate(
+                summary.region_code,
+                MeasureFamily.LOAN,
+                TOTAL,
+                summary.disbursed_total,
+                summary.credit_total,
+                sources,
             )
             for f in summary.facilities:
-                keep(
-                    Reading(
-                        region_code=summary.region_code,
-                        code=str(MeasureCode(MeasureFamily.LOAN, f.lender.code)),
-                        value=f.disbursed_cumulative,
-                        base=f.credit_line,
-                        value_sources=[f.source],
-                        base_sources=[f.source],
-                    )
+                keep_rate(
+                    summary.region_code,
+                    MeasureFamily.LOAN,
+                    f.lender.code,
+                    f.disbursed_cumulative,
+                    f.credit_line,
+                    [f.source],
                 )
     if family in (None, MeasureFamily.RECTIFICATION):
         campaign = only.key.partition(":")[0] if only else None
@@ -238,19 +244,13 @@ async def read(
         for tally in (t for group in tallies.values() for t in group):
             if tally.as_of.year != year:  # a tally counts what stood at its date
                 continue
-            keep(
-                Reading(
-                    region_code=tally.region_code,
-                    code=str(
-                        MeasureCode(
-                            MeasureFamily.RECTIFICATION, f"{tally.campaign.code}:{tally.item.value}"
-                        )
-                    ),
-                    value=Decimal(tally.rectified),
-                    base=Decimal(tally.found),
-                    value_sources=[tally.source],
-                    base_sources=[tally.source],
-                )
+            keep_rate(
+                tally.region_code,
+                MeasureFamily.RECTIFICATION,
+                f"{tally.campaign.code}:{tally.item.value}",
+                Decimal(tally.rectified),
+                Decimal(tally.found),
+                [tally.source],
             )
     return found
 

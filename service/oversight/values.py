@@ -59,6 +59,32 @@ class Value:
     part_label: str | None = None
 
 
+def _amount(
+    region_code: str,
+    year: int,
+    key: str,
+    subject_zh: str,
+    unit_zh: str,
+    value: Decimal,
+    published: Places,
+    source: Source,
+) -> Value:
+    """A money amount under its own key, within the places it was published with."""
+    amount = plain(value)
+    return Value(
+        region_code=region_code,
+        year=year,
+        key=key,
+        subject=key,
+        subject_zh=subject_zh,
+        kind=None,
+        unit_zh=unit_zh,
+        value=amount,
+        interval=_published(amount, (region_code, year, key), published),
+        source=source,
+    )
+
+
 def from_figures(rows: Iterable[asyncpg.Record]) -> list[Value]:
     found: list[Value] = []
     for r in rows:
@@ -109,18 +135,7 @@ def from_funds(accounts: Iterable[FundAccount], published: Places) -> list[Value
             for f in a.flows
         ]
         found += [
-            Value(
-                region_code=a.region_code,
-                year=a.year,
-                key=key,
-                subject=key,
-                subject_zh=zh,
-                kind=None,
-                unit_zh=WAN_YUAN,
-                value=plain(value),
-                interval=_published(plain(value), (a.region_code, a.year, key), published),
-                source=a.provenance,
-            )
+            _amount(a.region_code, a.year, key, zh, WAN_YUAN, value, published, a.provenance)
             for key, zh, value in values
             if value is not None
         ]
@@ -140,18 +155,10 @@ def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Valu
                 if value is None:
                     continue
                 key = f"loan:{f.lender.code}:{field}"
+                subject_zh = f"棚改专项贷款{zh}（{lender}）"
                 found.append(
-                    Value(
-                        region_code=s.region_code,
-                        year=s.year,
-                        key=key,
-                        subject=key,
-                        subject_zh=f"棚改专项贷款{zh}（{lender}）",
-                        kind=None,
-                        unit_zh=YI_YUAN,
-                        value=plain(value),
-                        interval=_published(plain(value), (s.region_code, s.year, key), published),
-                        source=f.source,
+                    _amount(
+                        s.region_code, s.year, key, subject_zh, YI_YUAN, value, published, f.source
                     )
                 )
     return found
@@ -159,17 +166,15 @@ def from_loans(summaries: Iterable[RegionLoans], published: Places) -> list[Valu
 
 def from_bonds(bonds: Iterable[BondIssue], published: Places) -> list[Value]:
     return [
-        Value(
-            region_code=b.region_code,
-            year=b.year,
-            key="bond:amount",
-            subject="bond:amount",
-            subject_zh="棚改专项债券发行",
-            kind=None,
-            unit_zh=YI_YUAN,
-            value=plain(b.amount),
-            interval=_published(plain(b.amount), (b.region_code, b.year, "bond:amount"), published),
-            source=b.source,
+        _amount(
+            b.region_code,
+            b.year,
+            "bond:amount",
+            "棚改专项债券发行",
+            YI_YUAN,
+            b.amount,
+            published,
+            b.source,
         )
         for b in bonds
     ]
