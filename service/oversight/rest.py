@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from service.auth.sessions import ReadDb
 from service.config import get_settings
@@ -59,21 +59,27 @@ async def consistency(
     return await service.report(db, flt)
 
 
+def _ranking_query(
+    parent: Parent,
+    level: Level,
+    year: Year,
+    indicator: Indicator = None,
+    measure: Measure = None,
+) -> RankingQuery:
+    return RankingQuery(parent=parent, level=level, indicator=indicator, measure=measure, year=year)
+
+
+# the regions and measure a ranking and its laggards are read for
+RankingParams = Annotated[RankingQuery, Depends(_ranking_query)]
+
+
 @router.get("/measures", summary="Every rate-bearing measure that can be ranked or lag")
 async def measure_list(db: ReadDb) -> list[MeasureInfo]:
     return await measures.catalogue_of(db, get_settings())
 
 
 @router.get("/rankings", summary="Regions of one level ranked by a measure's rate (排名通报)")
-async def rankings(
-    db: ReadDb,
-    parent: Parent,
-    level: Level,
-    year: Year,
-    indicator: Indicator = None,
-    measure: Measure = None,
-) -> Ranking:
-    q = RankingQuery(parent=parent, level=level, indicator=indicator, measure=measure, year=year)
+async def rankings(db: ReadDb, q: RankingParams) -> Ranking:
     return await ranking.ranking(db, q)
 
 
@@ -90,7 +96,9 @@ async def laggards(
     below: Annotated[Amount | None, Query(description="Rate in percent")] = None,
     as_of: Annotated[date | None, Query(description="Milestones due on or before this day")] = None,
 ) -> Laggards:
-    q = RankingQuery(parent=parent, level=level, indicator=indicator, measure=measure, year=year)
+    # its own parameters, not RankingParams: a dependency's would come after `below` and
+    # `as_of` in the published parameter order
+    q = _ranking_query(parent, level, year, indicator, measure)
     return await ranking.laggards(db, q, below=below, as_of=as_of)
 
 
