@@ -17,6 +17,7 @@ from service.auth.principal import Scope
 from tests.auth.tokens import bearer, session_key, token_for
 from tests.conftest import _copy
 from tests.exports.files import edit, records
+from tests.live_server import until_healthy
 from tests.serve.test_workers import _free_port
 
 RENTAL_START = "RENTAL_HOUSING:START:SET_OR_ROOM"
@@ -56,17 +57,6 @@ async def _serve(url: str, data_dir: Path) -> tuple[asyncio.subprocess.Process, 
     return process, f"http://127.0.0.1:{port}"
 
 
-async def _ready(client: httpx.AsyncClient) -> None:
-    for _ in range(150):
-        try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.2)
-    pytest.fail("a service process did not start")
-
-
 @pytest.fixture
 async def two(copy_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:
     processes = [await _serve(copy_url, tmp_path / name) for name in ("a", "b")]
@@ -75,7 +65,7 @@ async def two(copy_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncC
             httpx.AsyncClient(base_url=processes[0][1], timeout=30) as a,
             httpx.AsyncClient(base_url=processes[1][1], timeout=30) as b,
         ):
-            await asyncio.gather(_ready(a), _ready(b))
+            await asyncio.gather(until_healthy(a, 150), until_healthy(b, 150))
             yield a, b
     finally:
         for process, _ in processes:

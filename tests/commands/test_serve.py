@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from tests.conftest import _create_database, _drop_database
+from tests.live_server import until_healthy
 from tests.serve.test_workers import _free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,18 +29,6 @@ async def _start(data_dir: Path, port: int, **env: str) -> asyncio.subprocess.Pr
         stderr=asyncio.subprocess.PIPE,
         cwd=REPO,
     )
-
-
-async def _until_ready(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-        for _ in range(600):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    pytest.fail("the service did not start")
 
 
 def _postmaster(data_dir: Path) -> psutil.Process:
@@ -61,7 +50,8 @@ async def test_a_signal_stops_the_embedded_database(data_dir: Path, stop: signal
     port = _free_port()
     process = await _start(data_dir, port)
     try:
-        await _until_ready(port)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            await until_healthy(client, 600)
         postmaster = _postmaster(data_dir)
         assert postmaster.is_running()
         # a second serve on the same folder (another port) is refused before it starts anything
