@@ -199,14 +199,9 @@ async def test_a_refused_upload_job_keeps_the_problem(
     assert await snapshot(wdb) == before
 
 
-async def test_the_command_shows_progress_and_the_result(
-    wclient: httpx.AsyncClient, tmp_path: Path
-) -> None:
-    path = tmp_path / "figures.csv"
-    path.write_bytes(_csv(f"{COUNTY},2024,{RENTAL},ACTUAL,905,,"))
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=True, width=120)
-    result = await command.upload(
+async def _upload(wclient: httpx.AsyncClient, path: Path, console: Console) -> dict[str, Any]:
+    """`anju upload` of `path` as the county's clerk, through the test app."""
+    return await command.upload(
         path,
         "月报",
         url="http://test",
@@ -215,6 +210,16 @@ async def test_the_command_shows_progress_and_the_result(
         transport=wclient._transport,
         poll_s=0.05,
     )
+
+
+async def test_the_command_shows_progress_and_the_result(
+    wclient: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_bytes(_csv(f"{COUNTY},2024,{RENTAL},ACTUAL,905,,"))
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    result = await _upload(wclient, path, console)
     assert command.summary(result) == "1 rows: 1 written, 0 unchanged (years written: 2024)"
     shown = out.getvalue()
     assert "figures.csv" in shown and "1 rows" in shown
@@ -227,15 +232,7 @@ async def test_the_command_says_a_refusal_in_one_line(
     path.write_bytes(BAD_ROWS)
     console = Console(file=io.StringIO())
     try:
-        await command.upload(
-            path,
-            "月报",
-            url="http://test",
-            token=CLERK_TOKEN,
-            console=console,
-            transport=wclient._transport,
-            poll_s=0.05,
-        )
+        await _upload(wclient, path, console)
     except command.UploadFailed as failure:
         said = str(failure)
     else:
