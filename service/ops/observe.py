@@ -20,6 +20,7 @@ from service.accesslog.schemas import AccessRecord, Door
 from service.accesslog.touched import rest_touched
 from service.auth.principal import Principal
 from service.ops import logs, metrics, request_ids
+from service.ops.disconnects import CLIENT_CLOSED, DISCONNECTS
 from service.ops.graphql_calls import STATE_KEY, GraphQLCall
 
 # Requests of other systems, which the access log keeps; not /healthz, /metrics, /docs.
@@ -75,15 +76,29 @@ class RequestObserver:
                 MutableHeaders(scope=message)["X-Request-ID"] = rid
             await send(message)
 
+        disconnected = False
         try:
             await self.app(scope, receive, send_with_id)
+        except DISCONNECTS:
+            # nobody left to answer: the access line says so, with no traceback
+            disconnected, status = True, CLIENT_CLOSED
         finally:
             try:
-                self._observe(scope, at, time.perf_counter() - start, status, rid)
+                seconds = time.perf_counter() - start
+                self._observe(scope, at, seconds, status, rid, disconnected=disconnected)
             finally:
                 logs.REQUEST_ID.reset(token)
 
-    def _observe(self, scope: Scope, at: datetime, seconds: float, status: int, rid: str) -> None:
+    def _observe(
+        self,
+        scope: Scope,
+        at: datetime,
+        seconds: float,
+        status: int,
+        rid: str,
+        *,
+        disconnected: bool = False,
+    ) -> None:
         state: dict[str, Any] = scope["state"]
         template = route_template(scope)
         method: str = scope["method"]
@@ -108,6 +123,7 @@ class RequestObserver:
                     "duration_ms": duration_ms,
                     "principal": principal.subject if principal else None,
                     **({"operation": call.operation} if call else {}),
+                    **({"disconnected": True} if disconnected else {}),
                 },
             )
         if scope["path"].startswith(RECORDED_PREFIXES):
