@@ -1,5 +1,6 @@
 """Settings, read from the environment (and a `.env` file if present)."""
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -131,6 +132,16 @@ class Settings(BaseSettings):
     graphql_document_cache_size: int = Field(default=1000, ge=1)
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
+
+    # Oversight: the rate (percent) under which a region lags on its scorecard, per kind
+    # of measure; the defaults are the Jincheng report's own criteria: a task not fully
+    # completed, central subsidies under half spent, special loans under 90% disbursed.
+    laggard_below_completion: Decimal = Field(default=Decimal(100), ge=0)
+    laggard_below_expenditure: Decimal = Field(default=Decimal(50), ge=0)
+    laggard_below_disbursement: Decimal = Field(default=Decimal(90), ge=0)
+    laggard_below_rectification: Decimal = Field(default=Decimal(100), ge=0)
+    # The widest range of years a trends query may span.
+    max_trend_years: int = Field(default=30, ge=1, le=200)
 
     @property
     def production(self) -> bool:

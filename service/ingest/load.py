@@ -162,9 +162,11 @@ async def load_document(conn: Connection, data: SeedData) -> int:
     if data.loan_facilities:
         await conn.execute(
             """insert into loan_facilities (document_id, annex, source_line, region_code, year,
-                   lender_code, credit_line, disbursed_cumulative, disbursed_in_year)
-               select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
-                   $7::numeric[], $8::numeric[], $9::numeric[])""",
+                   lender_code, credit_line, disbursed_cumulative, disbursed_in_year,
+                   credit_line_places, disbursed_cumulative_places, disbursed_in_year_places)
+               select $1, *, scale(c), scale(d), scale(y)
+               from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
+                   $7::numeric[], $8::numeric[], $9::numeric[]) as t (a, l, r, yr, k, c, d, y)""",
             document_id,
             *_columns(
                 [
@@ -185,9 +187,11 @@ async def load_document(conn: Connection, data: SeedData) -> int:
         )
     if data.bond_issues:
         await conn.execute(
-            """insert into bond_issues (document_id, annex, source_line, region_code, year, amount)
-               select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::numeric[])
-            """,
+            """insert into bond_issues (document_id, annex, source_line, region_code, year, amount,
+                   amount_places)
+               select $1, *, scale(v)
+               from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::numeric[])
+                   as t (a, l, r, y, v)""",
             document_id,
             *_columns(
                 [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues], 5
@@ -228,9 +232,10 @@ async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> Non
     accounts = data.fund_accounts
     rows = await conn.fetch(
         """insert into fund_accounts (document_id, annex, source_line, region_code, year, source,
-               opening_balance, adjustment)
-           select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
-               $7::numeric[], $8::numeric[])
+               opening_balance, adjustment, opening_balance_places, adjustment_places)
+           select $1, *, scale(o), scale(j)
+           from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
+               $7::numeric[], $8::numeric[]) as t (a, l, r, y, s, o, j)
            returning id, region_code, year, source""",
         document_id,
         *_columns(
@@ -258,8 +263,9 @@ async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> Non
     ]
     if flows:
         await conn.execute(
-            """insert into fund_flows (account_id, direction, category, amount)
-               select * from unnest($1::int[], $2::text[], $3::text[], $4::numeric[])""",
+            """insert into fund_flows (account_id, direction, category, amount, amount_places)
+               select *, scale(v)
+               from unnest($1::int[], $2::text[], $3::text[], $4::numeric[]) as t (i, d, c, v)""",
             *_columns(flows, 4),
         )
 

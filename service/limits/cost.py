@@ -44,6 +44,10 @@ NOMINAL_LIST_SIZES: Mapping[str, int] = {
     "ConsistencyReport.findings": 100,
     "Ranking.standings": 200,
     "Laggards.laggards": 200,
+    "Query.measures": 100,
+    "Scorecard.entries": 60,
+    "Trends.trends": 40,
+    "Trend.points": 30,
 }
 DEFAULT_LIST_SIZE = 10
 

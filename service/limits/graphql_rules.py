@@ -35,7 +35,7 @@ from service.limits.cost import (
 )
 
 # Root fields that scan a whole region tree: each at most once per request.
-EXPENSIVE_ROOT_FIELDS = frozenset({"consistencyReport", "ranking", "laggards"})
+EXPENSIVE_ROOT_FIELDS = frozenset({"consistencyReport", "ranking", "laggards", "scorecard"})
 
 
 def limit_error(error: ProblemError, nodes: Any = None) -> GraphQLError:

@@ -1,51 +1,34 @@
-"""How two numbers are judged: exact for counts, within rounding for published decimals."""
+"""How two numbers are judged: by the intervals their published precision allows."""
 
 from decimal import Decimal, localcontext
 
 from service.kit.decimals import round_to
+from service.oversight.intervals import Interval
 from service.oversight.schemas import FindingStatus
 
-HALF = Decimal("0.5")
 
-
-def places(value: Decimal) -> int:
-    """Decimal places the value was published with (numeric keeps the scale it was given)."""
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def sum_tolerance(values: list[Decimal], terms: int) -> Decimal:
-    """The most a total and the sum of `terms` parts can differ when every one of them
-    was rounded to the published precision: half a unit of the last place each."""
-    last = max(places(v) for v in values)
-    return (terms + 1) * HALF * Decimal(1).scaleb(-last)
-
-
-def judge_sum(value: Decimal, computed: Decimal, tolerance: Decimal) -> FindingStatus | None:
-    """None when they agree; counts pass tolerance 0, so any difference is a mismatch."""
-    difference = abs(computed - value)
-    if difference == 0:
-        return None
-    return FindingStatus.ROUNDING if difference <= tolerance else FindingStatus.MISMATCH
-
-
-def stated_tolerance(decimals: int) -> Decimal:
-    """One unit of the stated value's last published digit."""
-    return Decimal(1).scaleb(-decimals)
+def judge_sum(value: Interval, computed: Interval) -> FindingStatus:
+    """Two values that differ: rounding when what each may truly be overlaps. Counts are
+    exact (points), so any difference between them is a mismatch."""
+    return FindingStatus.ROUNDING if value.meets(computed) else FindingStatus.MISMATCH
 
 
 def judge_stated(
-    stated: Decimal, decimals: int, derived: Decimal
+    stated: Decimal, decimals: int, derived: Decimal, interval: Interval
 ) -> tuple[Decimal, FindingStatus | None]:
-    """Round the derivation to the stated precision; off by the last digit only is
-    rounding (the document computed from unrounded parts), more is a mismatch."""
+    """None when the derivation rounds to the stated value; otherwise rounding when the
+    stated value (± its own half unit) meets the interval the inputs' precision allows."""
     difference = round_to(derived, decimals) - stated
     if difference == 0:
         return difference, None
-    tolerance = stated_tolerance(decimals)
-    return difference, FindingStatus.ROUNDING if abs(
-        difference
-    ) <= tolerance else FindingStatus.MISMATCH
+    return difference, judge_sum(Interval.stated(stated, decimals), interval)
+
+
+def tolerance(own_half: Decimal, computed: Interval, centre: Decimal) -> Decimal | None:
+    """The largest difference rounding explains on the wider side: the compared value's
+    own half unit plus the computation's spread; None when the computation is unbounded."""
+    spread = computed.half_width_from(centre)
+    return None if spread is None else own_half + spread
 
 
 def ratio_percent(part: Decimal, whole: Decimal) -> Decimal:

@@ -2,16 +2,18 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from service.config import get_settings
 from service.figures.graphql import SourceType
 from service.kit.graphql import Context, described_enum
 from service.kit.graphql_inputs import OptionalYear, Year
-from service.oversight import ranking, service
+from service.oversight import measures, ranking, scorecard, service, trends
 from service.oversight.schemas import (
     CHECK_NAMES_ZH,
+    FAMILY_NAMES_ZH,
     STATUS_NAMES_ZH,
     ConsistencyFilter,
     ConsistencyFinding,
@@ -21,15 +23,22 @@ from service.oversight.schemas import (
     LaggardReason,
     LaggardReasonKind,
     Laggards,
+    MeasureInfo,
     Ranking,
     RankingQuery,
+    Scorecard,
+    ScorecardEntry,
     Standing,
+    Trend,
+    TrendPoint,
+    Trends,
 )
 from service.regions.graphql import RegionLevelEnum
 from service.regions.schemas import RegionLevel
 
 ConsistencyCheckEnum: Any = described_enum("ConsistencyCheck", "核对的内容", CHECK_NAMES_ZH)
 FindingStatusEnum: Any = described_enum("FindingStatus", "核对结果", STATUS_NAMES_ZH)
+MeasureFamilyEnum: Any = described_enum("MeasureFamily", "指标比率的种类", FAMILY_NAMES_ZH)
 LaggardReasonKindEnum: Any = described_enum(
     "LaggardReasonKind",
     "滞后原因",
@@ -70,7 +79,15 @@ class FindingType:
     difference: Decimal | None = strawberry.field(
         description="computed − value (stated values: after rounding to the stated places)"
     )
-    tolerance: Decimal = strawberry.field(description="The most rounding explains; 0 for counts")
+    tolerance: Decimal | None = strawberry.field(
+        description="The most rounding explains; 0 for counts, null when unbounded"
+    )
+    low: Decimal | None = strawberry.field(
+        description="The lowest value the inputs' published places allow for `computed`"
+    )
+    high: Decimal | None = strawberry.field(
+        description="The highest such value; null when unbounded or not derivable"
+    )
     parts: list[FindingPartType]
     children_reported: int | None
     children_total: int | None
@@ -93,6 +110,8 @@ class FindingType:
             computed=f.computed,
             difference=f.difference,
             tolerance=f.tolerance,
+            low=f.low,
+            high=f.high,
             parts=[FindingPartType.from_record(p) for p in f.parts],
             children_reported=f.children_reported,
             children_total=f.children_total,
@@ -149,11 +168,12 @@ class StandingType:
         )
 
 
-@strawberry.type(name="Ranking", description="Regions of one level by completion rate (排名通报).")
+@strawberry.type(name="Ranking", description="Regions of one level by a measure's rate (排名通报).")
 class RankingType:
     parent: str
     level: RegionLevelEnum
-    indicator: str
+    measure: str
+    indicator: str | None = strawberry.field(description="The figure measure's indicator")
     year: int
     standings: list[StandingType]
     unranked: list[str] = strawberry.field(description="Regions of the level without a target")
@@ -163,6 +183,7 @@ class RankingType:
         return cls(
             parent=r.parent,
             level=RegionLevelEnum(r.level.value),
+            measure=r.measure,
             indicator=r.indicator,
             year=r.year,
             standings=[StandingType.from_record(s) for s in r.standings],
@@ -210,7 +231,8 @@ class LaggardType(StandingType):
 class LaggardsType:
     parent: str
     level: RegionLevelEnum
-    indicator: str
+    measure: str
+    indicator: str | None
     year: int
     below: Decimal | None
     as_of: date | None
@@ -221,6 +243,7 @@ class LaggardsType:
         return cls(
             parent=r.parent,
             level=RegionLevelEnum(r.level.value),
+            measure=r.measure,
             indicator=r.indicator,
             year=r.year,
             below=r.below,
@@ -229,9 +252,147 @@ class LaggardsType:
         )
 
 
-def _query(parent: str, level: Any, indicator: str, year: Year) -> RankingQuery:
+@strawberry.type(name="Measure", description="A rate-bearing measure: a part over a base.")
+class MeasureType:
+    code: str = strawberry.field(
+        description="figure:<indicator>, fund:<source>:expenditure-rate,"
+        " loan:<lender|total>:disbursement-rate, rectification:<campaign>:<item>:rate"
+    )
+    family: MeasureFamilyEnum
+    name_zh: str
+    unit_zh: str
+    value_zh: str = strawberry.field(description="What is achieved: 完成量, 支出, 累计发放, 已整改")
+    base_zh: str = strawberry.field(description="What it is a part of: 任务量, 可支出资金, …")
+    laggard_below: Decimal = strawberry.field(description="Percent under which a region lags")
+
+    @classmethod
+    def from_record(cls, m: MeasureInfo) -> "MeasureType":
+        return cls(
+            code=m.code,
+            family=MeasureFamilyEnum(m.family.value),
+            name_zh=m.name_zh,
+            unit_zh=m.unit_zh,
+            value_zh=m.value_zh,
+            base_zh=m.base_zh,
+            laggard_below=m.laggard_below,
+        )
+
+
+@strawberry.type(name="ScorecardEntry", description="One measure of a region's scorecard.")
+class ScorecardEntryType:
+    measure: str
+    family: MeasureFamilyEnum
+    name_zh: str
+    unit_zh: str
+    value: Decimal | None = strawberry.field(description="The achieved part; null: none reported")
+    target: Decimal | None = strawberry.field(description="The base; null or 0: nothing to do")
+    rate: Decimal | None
+    rank: int | None = strawberry.field(description="Among its siblings; null: unranked")
+    ranked: int = strawberry.field(description="How many siblings are ranked")
+    laggard: bool
+    reasons: list[LaggardReasonType]
+    value_sources: list[SourceType]
+    target_sources: list[SourceType]
+
+    @classmethod
+    def from_record(cls, e: ScorecardEntry) -> "ScorecardEntryType":
+        return cls(
+            measure=e.measure,
+            family=MeasureFamilyEnum(e.family.value),
+            name_zh=e.name_zh,
+            unit_zh=e.unit_zh,
+            value=e.value,
+            target=e.target,
+            rate=e.rate,
+            rank=e.rank,
+            ranked=e.ranked,
+            laggard=e.laggard,
+            reasons=[LaggardReasonType.from_record(r) for r in e.reasons],
+            value_sources=[SourceType.from_record(x) for x in e.value_sources],
+            target_sources=[SourceType.from_record(x) for x in e.target_sources],
+        )
+
+
+@strawberry.type(name="Scorecard", description="A region's every measure in a year.")
+class ScorecardType:
+    region_code: str
+    region_name: str
+    parent_code: str | None
+    year: int
+    as_of: date = strawberry.field(description="Milestones due by this day count")
+    entries: list[ScorecardEntryType]
+
+    @classmethod
+    def from_record(cls, c: Scorecard) -> "ScorecardType":
+        return cls(
+            region_code=c.region_code,
+            region_name=c.region_name,
+            parent_code=c.parent_code,
+            year=c.year,
+            as_of=c.as_of,
+            entries=[ScorecardEntryType.from_record(e) for e in c.entries],
+        )
+
+
+@strawberry.type(name="TrendPoint", description="One year of an indicator's trend.")
+class TrendPointType:
+    year: int
+    target: Decimal | None
+    actual: Decimal | None
+    rate: Decimal | None
+    change: Decimal | None = strawberry.field(description="actual − the previous year's actual")
+    change_rate: Decimal | None = strawberry.field(description="change / previous actual, %")
+
+    @classmethod
+    def from_record(cls, t: TrendPoint) -> "TrendPointType":
+        return cls(**t.model_dump())
+
+
+@strawberry.type(name="Trend", description="One indicator of a region across years.")
+class TrendType:
+    indicator: str
+    name_zh: str
+    unit_zh: str
+    points: list[TrendPointType]
+
+    @classmethod
+    def from_record(cls, t: Trend) -> "TrendType":
+        return cls(
+            indicator=t.indicator,
+            name_zh=t.name_zh,
+            unit_zh=t.unit_zh,
+            points=[TrendPointType.from_record(p) for p in t.points],
+        )
+
+
+@strawberry.type(name="Trends", description="A region's figures across years.")
+class TrendsType:
+    region_code: str
+    region_name: str
+    first_year: int
+    last_year: int
+    trends: list[TrendType]
+
+    @classmethod
+    def from_record(cls, t: Trends) -> "TrendsType":
+        return cls(
+            region_code=t.region_code,
+            region_name=t.region_name,
+            first_year=t.first_year,
+            last_year=t.last_year,
+            trends=[TrendType.from_record(x) for x in t.trends],
+        )
+
+
+def _query(
+    parent: str, level: Any, indicator: str | None, measure: str | None, year: Year
+) -> RankingQuery:
     return RankingQuery(
-        parent=parent, level=RegionLevel(level.value), indicator=indicator, year=year
+        parent=parent,
+        level=RegionLevel(level.value),
+        indicator=indicator,
+        measure=measure,
+        year=year,
     )
 
 
@@ -250,16 +411,22 @@ class OversightQuery:
         flt = ConsistencyFilter(region=region, year=year, document=document)
         return ConsistencyReportType.from_record(await service.report(info.context.db, flt))
 
-    @strawberry.field(description="Regions of one level ranked by completion rate (排名通报).")
+    @strawberry.field(description="Every rate-bearing measure that can be ranked or lag.")
+    async def measures(self, info: strawberry.Info[Context, Any]) -> list[MeasureType]:
+        found = await measures.catalogue_of(info.context.db, get_settings())
+        return [MeasureType.from_record(m) for m in found]
+
+    @strawberry.field(description="Regions of one level ranked by a measure's rate (排名通报).")
     async def ranking(
         self,
         info: strawberry.Info[Context, Any],
         parent: str,
         level: RegionLevelEnum,
-        indicator: str,
         year: Year,
+        indicator: str | None = None,
+        measure: str | None = None,
     ) -> RankingType:
-        q = _query(parent, level, indicator, year)
+        q = _query(parent, level, indicator, measure, year)
         return RankingType.from_record(await ranking.ranking(info.context.db, q))
 
     @strawberry.field(description="Regions below a rate, or behind a plan's milestone by a date.")
@@ -268,11 +435,35 @@ class OversightQuery:
         info: strawberry.Info[Context, Any],
         parent: str,
         level: RegionLevelEnum,
-        indicator: str,
         year: Year,
+        indicator: str | None = None,
+        measure: str | None = None,
         below: Decimal | None = None,
         as_of: date | None = None,
     ) -> LaggardsType:
-        q = _query(parent, level, indicator, year)
+        q = _query(parent, level, indicator, measure, year)
         found = await ranking.laggards(info.context.db, q, below=below, as_of=as_of)
         return LaggardsType.from_record(found)
+
+    @strawberry.field(description="A region's every measure in a year, ranked among its siblings.")
+    async def scorecard(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: Year,
+        as_of: date | None = None,
+    ) -> ScorecardType:
+        found = await scorecard.scorecard(info.context.db, region, year, as_of)
+        return ScorecardType.from_record(found)
+
+    @strawberry.field(description="A region's figures across years, per indicator.")
+    async def trends(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        first: Annotated[int, strawberry.argument(name="from", description="The first year")],
+        last: Annotated[int, strawberry.argument(name="to", description="The last year")],
+        indicator: str | None = None,
+    ) -> TrendsType:
+        found = await trends.trends(info.context.db, region, first, last, indicator)
+        return TrendsType.from_record(found)

@@ -1,193 +1,288 @@
-"""Every summable value the service holds, as one comparable shape (a measure).
+"""Rate-bearing measures: one notion for every number that is a part of a whole.
 
-A measure is one number of one region and year under a key that means the same in
-every region (an indicator and kind, a lender's credit line, a fund category …), so a
-parent's measure can be set against the sum of its children's under the same key.
+A measure is an achieved part over a base, per region and year, named by a code:
+
+| code | value | base |
+|---|---|---|
+| `figure:<indicator>` | the ACTUAL | the TARGET |
+| `fund:<source>:expenditure-rate` | expenditure | funds available |
+| `loan:<lender>:disbursement-rate`, `loan:total:disbursement-rate` | disbursed | credit line |
+| `rectification:<campaign>:<item>:rate` | rectified | found |
+
+A campaign counts several items (projects, households, households owed fees), each
+with its own rate, so the item is part of a rectification measure's code. Every
+measure ranks, lags and shows on a scorecard the same way.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import asyncpg
 
-from service.catalogue.schemas import UNIT_DECIMALS, UNIT_NAMES_ZH, Unit
-from service.figures.schemas import KIND_NAMES_ZH, FigureKind, Source
-from service.funds.schemas import DIRECTION_NAMES_ZH, SOURCE_NAMES_ZH, FundAccount
-from service.loans.schemas import BondIssue, RegionLoans
+from service.catalogue import service as catalogue
+from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
+from service.config import Settings
+from service.figures.schemas import Source
+from service.funds import service as funds
+from service.funds.schemas import SOURCE_NAMES_ZH, FundFilter, FundSource
+from service.kit.db import Session
+from service.kit.errors import InvalidInput
+from service.loans import service as loans
+from service.loans import store as loan_store
+from service.loans.schemas import LoanFilter
+from service.loans.service import LenderNotFound
+from service.oversight import store
 from service.oversight.compare import plain
-from service.rectification.schemas import ITEM_NAMES_ZH, Tally, TallyItem
+from service.oversight.schemas import MeasureFamily, MeasureInfo
+from service.oversight.values import TALLY_UNITS_ZH
+from service.rectification import service as rectification
+from service.rectification.schemas import ITEM_NAMES_ZH, CampaignKind, TallyFilter, TallyItem
 
-# A cohort ("started before 2020, unfinished by 2023") is a subset of the total, not
-# one of the parts that add up to it, so it is never summed into the total.
-COHORT_PREFIX = "COHORT_"
-
-WAN_YUAN = UNIT_NAMES_ZH[Unit.TEN_THOUSAND_YUAN]
-YI_YUAN = UNIT_NAMES_ZH[Unit.HUNDRED_MILLION_YUAN]
-TALLY_UNITS_ZH = {
-    TallyItem.FINDINGS: "个",
-    TallyItem.PROJECTS: "个",
-    TallyItem.HOUSEHOLDS: "户",
-    TallyItem.UNPAID_FEE_HOUSEHOLDS: "户",
+TOTAL = "total"  # the loan measure over every lender
+_SUFFIX = {
+    MeasureFamily.FUND: "expenditure-rate",
+    MeasureFamily.LOAN: "disbursement-rate",
+    MeasureFamily.RECTIFICATION: "rate",
+}
+# what each kind of campaign counts (an audit its findings; a campaign what it settled)
+_ITEMS = {
+    CampaignKind.AUDIT: (TallyItem.FINDINGS,),
+    CampaignKind.CAMPAIGN: (
+        TallyItem.PROJECTS,
+        TallyItem.HOUSEHOLDS,
+        TallyItem.UNPAID_FEE_HOUSEHOLDS,
+    ),
+}
+_FAMILY_NAMES = {
+    MeasureFamily.FIGURE: ("完成量", "任务量"),
+    MeasureFamily.FUND: ("支出", "可支出资金"),
+    MeasureFamily.LOAN: ("累计发放", "有效授信"),
+    MeasureFamily.RECTIFICATION: ("已整改", "发现问题"),
 }
 
 
 @dataclass(frozen=True)
-class Measure:
+class MeasureCode:
+    family: MeasureFamily
+    key: str  # the indicator, fund source, lender (or total), or campaign:item
+
+    @classmethod
+    def parse(cls, code: str) -> "MeasureCode":
+        head, _, rest = code.partition(":")
+        family = next((f for f in MeasureFamily if f.value.lower() == head), None)
+        if family is MeasureFamily.FIGURE and rest:
+            return cls(family, rest)
+        if family is not None and family is not MeasureFamily.FIGURE:
+            key, _, suffix = rest.rpartition(":")
+            parts = key.count(":") + 1 if key else 0
+            if suffix == _SUFFIX[family] and parts == (
+                2 if family is MeasureFamily.RECTIFICATION else 1
+            ):
+                return cls(family, key)
+        raise InvalidInput(
+            "measure",
+            f"{code!r} is no measure: figure:<indicator>, fund:<source>:expenditure-rate,"
+            " loan:<lender|total>:disbursement-rate or rectification:<campaign>:<item>:rate"
+            " (GET /api/v1/measures lists them)",
+        )
+
+    def __str__(self) -> str:
+        head = self.family.value.lower()
+        if self.family is MeasureFamily.FIGURE:
+            return f"{head}:{self.key}"
+        return f"{head}:{self.key}:{_SUFFIX[self.family]}"
+
+
+@dataclass
+class Reading:
+    """One region's measure in one year: the achieved part over the base."""
+
     region_code: str
-    year: int | None
-    key: str  # the same across regions: what is summed
-    subject: str
-    subject_zh: str
-    kind: str | None
-    unit_zh: str
-    exact: bool  # counts must match exactly
-    value: Decimal
-    source: Source
-    total_key: str | None = None  # the key of the total this value is a breakdown part of
-    subject_name: str = ""  # the subject's name without the kind (an indicator's name_zh)
-    part_label: str | None = None
+    code: str
+    value: Decimal | None  # None: nothing reported (counts as 0 against a base)
+    base: Decimal | None  # None or 0: nothing to achieve, so no rate and no rank
+    value_sources: list[Source] = field(default_factory=list)
+    base_sources: list[Source] = field(default_factory=list)
+    # figures: the indicator's programme and phase, which a plan's milestones name
+    programme: str | None = None
+    phase: str | None = None
 
 
-def from_figures(rows: Iterable[asyncpg.Record]) -> list[Measure]:
-    measures = []
-    for r in rows:
-        unit = Unit(r["unit"])
-        breakdown = r["breakdown"]
-        is_part = breakdown is not None and not breakdown.startswith(COHORT_PREFIX)
-        total_code = f"{r['programme_code']}:{r['phase']}:{r['unit']}"
-        measures.append(
-            Measure(
-                region_code=r["region_code"],
-                year=r["year"],
-                key=f"{r['indicator']}|{r['kind']}",
-                subject=r["indicator"],
-                subject_zh=f"{r['indicator_zh']}（{KIND_NAMES_ZH[FigureKind(r['kind'])]}）",
-                kind=r["kind"],
-                unit_zh=UNIT_NAMES_ZH[unit],
-                exact=UNIT_DECIMALS[unit] == 0,
-                value=plain(r["value"]),
-                source=Source(
-                    document_number=r["document_number"],
-                    annex=r["annex"],
-                    line=r["source_line"],
-                    principal=r["source_principal"],
-                ),
-                total_key=f"{total_code}|{r['kind']}" if is_part else None,
-                part_label=r["breakdown_zh"] if is_part else None,
-                subject_name=r["indicator_zh"],
+def laggard_below(settings: Settings, family: MeasureFamily) -> Decimal:
+    return {
+        MeasureFamily.FIGURE: settings.laggard_below_completion,
+        MeasureFamily.FUND: settings.laggard_below_expenditure,
+        MeasureFamily.LOAN: settings.laggard_below_disbursement,
+        MeasureFamily.RECTIFICATION: settings.laggard_below_rectification,
+    }[family]
+
+
+async def catalogue_of(db: Session, settings: Settings) -> list[MeasureInfo]:
+    """Every measure a region can have, in one statement: for discovery."""
+    found: list[MeasureInfo] = []
+
+    def add(code: MeasureCode, name_zh: str, unit_zh: str) -> None:
+        value_zh, base_zh = _FAMILY_NAMES[code.family]
+        found.append(
+            MeasureInfo(
+                code=str(code),
+                family=code.family,
+                name_zh=name_zh,
+                unit_zh=unit_zh,
+                value_zh=value_zh,
+                base_zh=base_zh,
+                laggard_below=laggard_below(settings, code.family),
             )
         )
-    return measures
 
-
-def from_funds(accounts: Iterable[FundAccount]) -> list[Measure]:
-    measures = []
-    for a in accounts:
-        name = SOURCE_NAMES_ZH[a.source]
-        values: list[tuple[str, str, Decimal | None]] = [
-            (f"fund:{a.source.value}:opening_balance", f"{name}截至上年末结余", a.opening_balance),
-            (f"fund:{a.source.value}:adjustment", f"{name}已统计支付后调整收回", a.adjustment),
-        ]
-        values += [
-            (
-                f"fund:{a.source.value}:{f.direction.value}:{f.category}",
-                f"{name}{DIRECTION_NAMES_ZH[f.direction]}（{f.category_zh}）",
-                f.amount,
+    rows = await store.measure_catalogue(db)
+    for r in rows:
+        if r["family"] == MeasureFamily.FIGURE:
+            add(MeasureCode(MeasureFamily.FIGURE, r["code"]), r["name_zh"], _unit(r["unit"]))
+    for source in FundSource:
+        add(MeasureCode(MeasureFamily.FUND, source.value), SOURCE_NAMES_ZH[source], "万元")
+    add(MeasureCode(MeasureFamily.LOAN, TOTAL), "棚改专项贷款（合计）", "亿元")
+    for r in rows:
+        if r["family"] == MeasureFamily.LOAN:
+            add(
+                MeasureCode(MeasureFamily.LOAN, r["code"]),
+                f"棚改专项贷款（{r['name_zh']}）",
+                "亿元",
             )
-            for f in a.flows
-        ]
-        measures += [
-            Measure(
-                region_code=a.region_code,
-                year=a.year,
-                key=key,
-                subject=key,
-                subject_zh=zh,
-                kind=None,
-                unit_zh=WAN_YUAN,
-                exact=False,
-                value=plain(value),
-                source=a.provenance,
+    for r in rows:
+        if r["family"] == MeasureFamily.RECTIFICATION:
+            for item in _ITEMS[CampaignKind(r["kind"])]:
+                code = MeasureCode(MeasureFamily.RECTIFICATION, f"{r['code']}:{item.value}")
+                add(code, f"{r['name_zh']} {ITEM_NAMES_ZH[item]}", TALLY_UNITS_ZH[item])
+    return found
+
+
+def _unit(unit: str) -> str:
+    return UNIT_NAMES_ZH[Unit(unit)]
+
+
+async def validate(db: Session, code: MeasureCode) -> None:
+    """404 for an indicator, lender or campaign that does not exist; 422 for a bad source."""
+    if code.family is MeasureFamily.FIGURE:
+        await catalogue.indicator(db, code.key)
+    elif code.family is MeasureFamily.FUND and code.key not in FundSource.__members__:
+        raise InvalidInput("measure", f"no fund source {code.key!r}: CENTRAL or PROVINCIAL")
+    elif code.family is MeasureFamily.LOAN and code.key != TOTAL:
+        if not await loan_store.lender_exists(db, code.key):
+            raise LenderNotFound(code.key)
+    elif code.family is MeasureFamily.RECTIFICATION:
+        campaign, _, item = code.key.partition(":")
+        if item not in TallyItem.__members__:
+            raise InvalidInput("measure", f"no rectification item {item!r}")
+        await rectification.validate(db, TallyFilter(campaign=campaign))
+
+
+async def read(
+    db: Session, codes: list[str], year: int, only: MeasureCode | None = None
+) -> dict[str, dict[str, Reading]]:
+    """measure code → region → reading, for the regions and year: every family (or only
+    the one measure asked for), a fixed number of statements whatever the regions."""
+    found: dict[str, dict[str, Reading]] = defaultdict(dict)
+
+    def keep(reading: Reading) -> None:
+        if only is None or reading.code == str(only):
+            found[reading.code][reading.region_code] = reading
+
+    family = only.family if only else None
+    if family in (None, MeasureFamily.FIGURE):
+        indicator = only.key if only else None
+        for reading in figure_readings(await store.figure_parts(db, codes, year, year, indicator)):
+            keep(reading)
+    if family in (None, MeasureFamily.FUND):
+        source = FundSource(only.key) if only else None
+        accounts = await funds.for_regions(db, codes, FundFilter(year=year, source=source))
+        for account in (a for group in accounts.values() for a in group):
+            keep(
+                Reading(
+                    region_code=account.region_code,
+                    code=str(MeasureCode(MeasureFamily.FUND, account.source.value)),
+                    value=account.expenditure_total,
+                    base=account.available,
+                    value_sources=[account.provenance],
+                    base_sources=[account.provenance],
+                )
             )
-            for key, zh, value in values
-            if value is not None
-        ]
-    return measures
-
-
-def from_loans(summaries: Iterable[RegionLoans]) -> list[Measure]:
-    measures = []
-    for s in summaries:
-        for f in s.facilities:
-            lender = f.lender.short_zh
-            for field, zh, value in (
-                ("credit_line", "有效授信", f.credit_line),
-                ("disbursed_cumulative", "累计发放", f.disbursed_cumulative),
-                ("disbursed_in_year", "当年发放", f.disbursed_in_year),
-            ):
-                if value is None:
-                    continue
-                key = f"loan:{f.lender.code}:{field}"
-                measures.append(
-                    Measure(
-                        region_code=s.region_code,
-                        year=s.year,
-                        key=key,
-                        subject=key,
-                        subject_zh=f"棚改专项贷款{zh}（{lender}）",
-                        kind=None,
-                        unit_zh=YI_YUAN,
-                        exact=False,
-                        value=plain(value),
-                        source=f.source,
+    if family in (None, MeasureFamily.LOAN):
+        for summary in (await loans.loans_of(db, codes, LoanFilter(year=year))).values():
+            sources = [f.source for f in summary.facilities]
+            keep(
+                Reading(
+                    region_code=summary.region_code,
+                    code=str(MeasureCode(MeasureFamily.LOAN, TOTAL)),
+                    value=summary.disbursed_total,
+                    base=summary.credit_total,
+                    value_sources=sources,
+                    base_sources=sources,
+                )
+            )
+            for f in summary.facilities:
+                keep(
+                    Reading(
+                        region_code=summary.region_code,
+                        code=str(MeasureCode(MeasureFamily.LOAN, f.lender.code)),
+                        value=f.disbursed_cumulative,
+                        base=f.credit_line,
+                        value_sources=[f.source],
+                        base_sources=[f.source],
                     )
                 )
-    return measures
-
-
-def from_bonds(bonds: Iterable[BondIssue]) -> list[Measure]:
-    return [
-        Measure(
-            region_code=b.region_code,
-            year=b.year,
-            key="bond:amount",
-            subject="bond:amount",
-            subject_zh="棚改专项债券发行",
-            kind=None,
-            unit_zh=YI_YUAN,
-            exact=False,
-            value=plain(b.amount),
-            source=b.source,
-        )
-        for b in bonds
-    ]
-
-
-def from_tallies(tallies: Iterable[Tally]) -> list[Measure]:
-    measures = []
-    for t in tallies:
-        for field, zh, count in (
-            ("found", "发现", t.found),
-            ("rectified", "已整改", t.rectified),
-            ("in_progress", "正在整改", t.in_progress),
-        ):
-            if count is None:
+    if family in (None, MeasureFamily.RECTIFICATION):
+        campaign = only.key.partition(":")[0] if only else None
+        tallies = await rectification.tallies_of(db, codes, TallyFilter(campaign=campaign))
+        for tally in (t for group in tallies.values() for t in group):
+            if tally.as_of.year != year:  # a tally counts what stood at its date
                 continue
-            key = f"rectification:{t.campaign.code}:{t.item.value}:{field}"
-            measures.append(
-                Measure(
-                    region_code=t.region_code,
-                    # a tally counts what stood at its date: it belongs to that year
-                    year=t.as_of.year,
-                    key=key,
-                    subject=key,
-                    subject_zh=f"{t.campaign.name_zh} {ITEM_NAMES_ZH[t.item]}{zh}",
-                    kind=None,
-                    unit_zh=TALLY_UNITS_ZH[t.item],
-                    exact=True,
-                    value=Decimal(count),
-                    source=t.source,
+            keep(
+                Reading(
+                    region_code=tally.region_code,
+                    code=str(
+                        MeasureCode(
+                            MeasureFamily.RECTIFICATION, f"{tally.campaign.code}:{tally.item.value}"
+                        )
+                    ),
+                    value=Decimal(tally.rectified),
+                    base=Decimal(tally.found),
+                    value_sources=[tally.source],
+                    base_sources=[tally.source],
                 )
             )
-    return measures
+    return found
+
+
+def figure_readings(rows: list[asyncpg.Record]) -> list[Reading]:
+    """Target and actual rows of one year (store.figure_parts) as one reading per region
+    and indicator."""
+    by_key: dict[tuple[str, str], Reading] = {}
+    for r in rows:
+        key = (r["region_code"], r["indicator"])
+        reading = by_key.get(key)
+        if reading is None:
+            reading = by_key[key] = Reading(
+                region_code=r["region_code"],
+                code=str(MeasureCode(MeasureFamily.FIGURE, r["indicator"])),
+                value=None,
+                base=None,
+                programme=r["programme_code"],
+                phase=r["phase"],
+            )
+        source = figure_source(r)
+        if r["kind"] == "TARGET":
+            reading.base, reading.base_sources = plain(r["value"]), [source]
+        else:
+            reading.value, reading.value_sources = plain(r["value"]), [source]
+    return list(by_key.values())
+
+
+def figure_source(row: asyncpg.Record) -> Source:
+    return Source(
+        document_number=row["document_number"],
+        annex=row["annex"],
+        line=row["source_line"],
+        principal=row["source_principal"],
+    )

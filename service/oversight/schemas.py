@@ -66,7 +66,13 @@ class ConsistencyFinding(BaseModel):
     value: Decimal | None  # the parent's, the total's or the stated value
     computed: Decimal | None  # the sum of the children or parts, or the derivation
     difference: Decimal | None  # computed − value (after rounding to the stated precision)
-    tolerance: Decimal  # the largest difference rounding explains; 0 for counts
+    # the largest difference rounding explains (on the wider side); 0 for counts, None
+    # when the derivation is unbounded (its base may be zero)
+    tolerance: Decimal | None
+    # where the computed value may lie given every input's published places (rates:
+    # rounded outwards to 4 places); None for a value the service cannot derive
+    low: Decimal | None = None
+    high: Decimal | None = None  # None also when unbounded
     parts: list[FindingPart]
     children_reported: int | None  # how many children have the value …
     children_total: int | None  # … of how many children the parent has
@@ -87,20 +93,49 @@ class ConsistencyReport(BaseModel):
     findings: list[ConsistencyFinding]
 
 
+class MeasureFamily(StrEnum):
+    """What a rate-bearing measure is a rate of (see oversight.measures)."""
+
+    FIGURE = "FIGURE"  # completion: actual / target
+    FUND = "FUND"  # expenditure rate: expenditure / funds available
+    LOAN = "LOAN"  # disbursement rate: disbursed / credit line
+    RECTIFICATION = "RECTIFICATION"  # rectified / found
+
+
+FAMILY_NAMES_ZH = {
+    MeasureFamily.FIGURE: "任务完成率",
+    MeasureFamily.FUND: "资金支出率",
+    MeasureFamily.LOAN: "贷款发放率",
+    MeasureFamily.RECTIFICATION: "整改率",
+}
+
+
+class MeasureInfo(BaseModel):
+    code: str  # figure:<indicator>, fund:<source>:expenditure-rate, …
+    family: MeasureFamily
+    name_zh: str
+    unit_zh: str  # of the value and the base
+    value_zh: str  # what is achieved: 完成量, 支出, 累计发放, 已整改
+    base_zh: str  # what it is a part of: 任务量, 可支出资金, 有效授信, 发现问题
+    laggard_below: Decimal  # percent: under it a region lags on its scorecard
+
+
 class RankingQuery(BaseModel, frozen=True):
     parent: str
     level: RegionLevel
-    indicator: str
     year: int
+    indicator: str | None = None  # shorthand for the measure figure:<indicator>
+    measure: str | None = None
 
 
 class Standing(BaseModel):
-    """One region's completion of one indicator and year."""
+    """One region's measure in one year: for a figure its completion; for funds, loans and
+    rectification the base and the achieved part (see MeasureInfo.base_zh / value_zh)."""
 
     rank: int  # ties share a rank (1, 2, 2, 4)
     region_code: str
     region_name: str
-    target: Decimal
+    target: Decimal  # the base: target, funds available, credit line, found
     actual: Decimal | None  # None: nothing reported, counted as 0%
     completion_rate: Decimal  # actual / target in percent, 4 places
 
@@ -108,7 +143,8 @@ class Standing(BaseModel):
 class Ranking(BaseModel):
     parent: str
     level: RegionLevel
-    indicator: str
+    measure: str
+    indicator: str | None  # the figure measure's indicator
     year: int
     standings: list[Standing]
     # regions of the level without a (non-zero) target: nothing to complete, not ranked
@@ -135,8 +171,60 @@ class Laggard(Standing):
 class Laggards(BaseModel):
     parent: str
     level: RegionLevel
-    indicator: str
+    measure: str
+    indicator: str | None
     year: int
     below: Decimal | None
     as_of: date | None
     laggards: list[Laggard]
+
+
+class ScorecardEntry(BaseModel):
+    """One measure of a region's scorecard."""
+
+    measure: str
+    family: MeasureFamily
+    name_zh: str
+    unit_zh: str
+    value: Decimal | None  # the achieved part; None: nothing reported
+    target: Decimal | None  # the base; None or 0: nothing to achieve
+    rate: Decimal | None  # value / target in percent, 4 places
+    rank: int | None  # among its siblings (the parent's regions of its level); None: unranked
+    ranked: int  # how many siblings are ranked
+    laggard: bool
+    reasons: list[LaggardReason]
+    value_sources: list[Source]
+    target_sources: list[Source]
+
+
+class Scorecard(BaseModel):
+    region_code: str
+    region_name: str
+    parent_code: str | None
+    year: int
+    as_of: date  # milestones due by this day count
+    entries: list[ScorecardEntry]
+
+
+class TrendPoint(BaseModel):
+    year: int
+    target: Decimal | None
+    actual: Decimal | None
+    rate: Decimal | None  # actual / target in percent, 4 places
+    change: Decimal | None  # actual − the previous year's actual
+    change_rate: Decimal | None  # change / the previous year's actual, percent
+
+
+class Trend(BaseModel):
+    indicator: str
+    name_zh: str
+    unit_zh: str
+    points: list[TrendPoint]  # every year of the range that has a target or an actual
+
+
+class Trends(BaseModel):
+    region_code: str
+    region_name: str
+    first_year: int
+    last_year: int
+    trends: list[Trend]

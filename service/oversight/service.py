@@ -29,23 +29,10 @@ from service.kit.years import check_year
 from service.loans import service as loans
 from service.loans.schemas import LoanFilter, RegionLoans
 from service.oversight import store
-from service.oversight.compare import (
-    judge_stated,
-    judge_sum,
-    ratio_percent,
-    stated_tolerance,
-    sum_tolerance,
-)
-from service.oversight.measures import (
-    WAN_YUAN,
-    YI_YUAN,
-    Measure,
-    from_bonds,
-    from_figures,
-    from_funds,
-    from_loans,
-    from_tallies,
-)
+from service.oversight.compare import judge_stated, judge_sum, ratio_percent, tolerance
+from service.oversight.intervals import Interval, half_unit
+from service.oversight.intervals import ratio_percent as ratio_interval
+from service.oversight.intervals import total as total_interval
 from service.oversight.schemas import (
     ConsistencyCheck,
     ConsistencyFilter,
@@ -54,6 +41,17 @@ from service.oversight.schemas import (
     ConsistencySummary,
     FindingPart,
     FindingStatus,
+)
+from service.oversight.values import (
+    WAN_YUAN,
+    YI_YUAN,
+    Places,
+    Value,
+    from_bonds,
+    from_figures,
+    from_funds,
+    from_loans,
+    from_tallies,
 )
 from service.rectification import service as rectification
 from service.rectification.schemas import Tally, TallyFilter
@@ -97,25 +95,23 @@ class Checker:
     def wanted(self, *sources: Source) -> bool:
         return self.document is None or any(s.document_number == self.document for s in sources)
 
-    def part(self, m: Measure, label: str | None = None) -> FindingPart:
+    def part(self, m: Value, label: str | None = None) -> FindingPart:
         name = self.tree.names[m.region_code]
         return FindingPart(
             region_code=m.region_code, region_name=name, label=label or name, value=m.value
         )
 
     def sums(
-        self, check: ConsistencyCheck, total: Measure, parts: list[Measure], children: int | None
+        self, check: ConsistencyCheck, total: Value, parts: list[Value], children: int | None
     ) -> None:
         self.checked += 1
         computed = sum((p.value for p in parts), Decimal(0))
-        tolerance = (
-            Decimal(0)
-            if total.exact
-            else sum_tolerance([total.value, *(p.value for p in parts)], len(parts))
-        )
-        status = judge_sum(total.value, computed, tolerance)
-        if status is None or not self.wanted(total.source, *(p.source for p in parts)):
+        if computed == total.value or not self.wanted(total.source, *(p.source for p in parts)):
             return
+        interval = total_interval([p.interval for p in parts])
+        status = judge_sum(total.interval, interval)
+        own = total.interval.half_width_from(total.value)
+        assert own is not None  # a published value is bounded
         difference = computed - total.value
         name = self.tree.names[total.region_code]
         if check is ConsistencyCheck.PARENT_CHILDREN:
@@ -139,7 +135,9 @@ class Checker:
                 value=total.value,
                 computed=computed,
                 difference=difference,
-                tolerance=tolerance,
+                tolerance=tolerance(own, interval, computed),
+                low=interval.low,
+                high=interval.high,
                 parts=[self.part(p, p.part_label) for p in parts],
                 children_reported=len(parts) if children is not None else None,
                 children_total=children,
@@ -175,20 +173,24 @@ async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:
         for group in (await rectification.tallies_of(db, codes, TallyFilter())).values()
         for t in group
     ]
-    measures = [
+    published: Places = {
+        (r["region_code"], r["year"], r["key"]): r["places"]
+        for r in await store.published_places(db, codes, flt.year)
+    }
+    held = [
         *from_figures(figure_rows),
-        *from_funds(accounts),
-        *from_loans(loan_summaries),
-        *from_bonds(bonds),
+        *from_funds(accounts, published),
+        *from_loans(loan_summaries, published),
+        *from_bonds(bonds, published),
         *from_tallies(tallies),
     ]
     if flt.year is not None:
-        measures = [m for m in measures if m.year == flt.year]
+        held = [m for m in held if m.year == flt.year]
 
     checker = Checker(tree, number)
-    _parents_and_children(checker, measures)
-    _totals_and_parts(checker, measures)
-    derive = _Derivations(measures, accounts, loan_summaries, tallies)
+    _parents_and_children(checker, held)
+    _totals_and_parts(checker, held)
+    derive = _Derivations(held, accounts, loan_summaries, tallies)
     for row in await store.stated_values(db, codes):
         if flt.year is None or row["year"] == flt.year:
             _stated(checker, row, derive)
@@ -215,9 +217,9 @@ async def report(db: Session, flt: ConsistencyFilter) -> ConsistencyReport:
     )
 
 
-def _parents_and_children(checker: Checker, measures: Iterable[Measure]) -> None:
-    by_key: dict[tuple[int | None, str], dict[str, Measure]] = defaultdict(dict)
-    for m in measures:
+def _parents_and_children(checker: Checker, held: Iterable[Value]) -> None:
+    by_key: dict[tuple[int | None, str], dict[str, Value]] = defaultdict(dict)
+    for m in held:
         by_key[(m.year, m.key)][m.region_code] = m
     for by_region in by_key.values():
         for code, parent in by_region.items():
@@ -227,11 +229,11 @@ def _parents_and_children(checker: Checker, measures: Iterable[Measure]) -> None
                 checker.sums(ConsistencyCheck.PARENT_CHILDREN, parent, reported, len(children))
 
 
-def _totals_and_parts(checker: Checker, measures: list[Measure]) -> None:
+def _totals_and_parts(checker: Checker, held: list[Value]) -> None:
     """A total (breakdown null) vs its breakdown parts of the same programme, phase, unit."""
-    totals = {(m.region_code, m.year, m.key): m for m in measures}
-    parts: dict[tuple[str, int | None, str], list[Measure]] = defaultdict(list)
-    for m in measures:
+    totals = {(m.region_code, m.year, m.key): m for m in held}
+    parts: dict[tuple[str, int | None, str], list[Value]] = defaultdict(list)
+    for m in held:
         if m.total_key is not None:
             parts[(m.region_code, m.year, m.total_key)].append(m)
     for key, group in parts.items():
@@ -246,22 +248,24 @@ class Derived:
     value: Decimal | None
     subject_zh: str
     unit_zh: str | None
+    interval: Interval | None = None  # what the inputs' published places allow
     check: ConsistencyCheck = ConsistencyCheck.STATED_VALUE
     parts: list[FindingPart] = field(default_factory=list)
 
 
 class _Derivations:
-    """The service's derivation of every stated subject, by region and year."""
+    """The service's derivation of every stated subject, by region and year, with the
+    interval its inputs' published places allow."""
 
     def __init__(
         self,
-        measures: list[Measure],
+        held: list[Value],
         accounts: list[FundAccount],
         summaries: list[RegionLoans],
         tallies: list[Tally],
     ) -> None:
-        self.figures = {(m.region_code, m.year, m.key): m for m in measures}
-        self.names = {m.subject: m.subject_name for m in measures}
+        self.figures = {(m.region_code, m.year, m.key): m for m in held}
+        self.names = {m.subject: m.subject_name for m in held}
         self.accounts: dict[tuple[str, int | None, str], FundAccount] = {
             (a.region_code, a.year, a.source.value): a for a in accounts
         }
@@ -287,16 +291,43 @@ class _Derivations:
         rule = rules.get(head)
         return rule(subject, region, year) if rule else None
 
+    def _interval(self, region: str, year: int | None, key: str) -> Interval:
+        """A held value's interval; an absent one (a blank cell) adds nothing."""
+        value = self.figures.get((region, year, key))
+        return value.interval if value else Interval.point(Decimal(0))
+
     def _figure_rate(self, subject: str, region: str, year: int | None) -> Derived:
         indicator = subject.partition(":")[2]
         target = self.figures.get((region, year, f"{indicator}|TARGET"))
         actual = self.figures.get((region, year, f"{indicator}|ACTUAL"))
-        rate = (
-            ratio_percent(actual.value, target.value)
-            if target is not None and actual is not None and target.value != 0
-            else None
+        name = f"{self.names.get(indicator, indicator)}完成率"
+        if target is None or actual is None or target.value == 0:
+            return Derived(None, name, "%")
+        return Derived(
+            ratio_percent(actual.value, target.value),
+            name,
+            "%",
+            ratio_interval(actual.interval, target.interval),
         )
-        return Derived(rate, f"{self.names.get(indicator, indicator)}完成率", "%")
+
+    def _flows(self, account: FundAccount, direction: FlowDirection) -> Interval:
+        prefix = f"fund:{account.source.value}:{direction.value}:"
+        return total_interval(
+            [
+                self._interval(account.region_code, account.year, prefix + f.category)
+                for f in account.flows
+                if f.direction is direction
+            ]
+        )
+
+    def _available(self, account: FundAccount) -> Interval:
+        """Opening balance + adjustment + income, as FundAccount.available."""
+        prefix = f"fund:{account.source.value}:"
+        return (
+            self._interval(account.region_code, account.year, prefix + "opening_balance")
+            + self._interval(account.region_code, account.year, prefix + "adjustment")
+            + self._flows(account, FlowDirection.INCOME)
+        )
 
     def _fund(self, subject: str, region: str, year: int | None) -> Derived | None:
         head, _, source = subject.partition(":")
@@ -305,34 +336,66 @@ class _Derivations:
         account = self.accounts.get((region, year, source))
         name = SOURCE_NAMES_ZH[FundSource(source)]
         if head == "fund-closing":
-            value = account.closing_balance if account else None
-            return Derived(value, f"{name}结余", WAN_YUAN)
-        if head == "fund-rate":
-            rate = (
-                ratio_percent(account.expenditure_total, account.available)
-                if account and account.available != 0
-                else None
+            if account is None:
+                return Derived(None, f"{name}结余", WAN_YUAN)
+            spent = self._flows(account, FlowDirection.EXPENDITURE)
+            return Derived(
+                account.closing_balance, f"{name}结余", WAN_YUAN, self._available(account) - spent
             )
-            return Derived(rate, f"{name}支出率", "%")
+        if head == "fund-rate":
+            if account is None or account.available == 0:
+                return Derived(None, f"{name}支出率", "%")
+            return Derived(
+                ratio_percent(account.expenditure_total, account.available),
+                f"{name}支出率",
+                "%",
+                ratio_interval(
+                    self._flows(account, FlowDirection.EXPENDITURE), self._available(account)
+                ),
+            )
         direction = FlowDirection.INCOME if head == "fund-income" else FlowDirection.EXPENDITURE
         flows = [f for f in account.flows if f.direction is direction] if account else []
-        total = sum((f.amount for f in flows), Decimal(0)) if account else None
         parts = [
             FindingPart(region_code=region, region_name="", label=f.category_zh, value=f.amount)
             for f in flows
         ]
-        zh = "收入合计" if direction is FlowDirection.INCOME else "支出合计"
-        return Derived(total, f"{name}{zh}", WAN_YUAN, ConsistencyCheck.TOTAL_PARTS, parts)
+        zh = f"{name}{'收入合计' if direction is FlowDirection.INCOME else '支出合计'}"
+        if account is None:
+            return Derived(None, zh, WAN_YUAN, check=ConsistencyCheck.TOTAL_PARTS)
+        return Derived(
+            sum((f.amount for f in flows), Decimal(0)),
+            zh,
+            WAN_YUAN,
+            self._flows(account, direction),
+            ConsistencyCheck.TOTAL_PARTS,
+            parts,
+        )
+
+    def _lenders(self, summary: RegionLoans, field_name: str) -> Interval:
+        return total_interval(
+            [
+                self._interval(
+                    summary.region_code, summary.year, f"loan:{f.lender.code}:{field_name}"
+                )
+                for f in summary.facilities
+            ]
+        )
 
     def _loan(self, subject: str, region: str, year: int | None) -> Derived:
         summary = self.loans.get((region, year))
         if subject == "loan-rate":
-            rate = (
-                ratio_percent(summary.disbursed_total, summary.credit_total)
-                if summary and summary.disbursed_total is not None and summary.credit_total
-                else None
+            name = "棚改专项贷款有效贷款发放率"
+            if not (summary and summary.disbursed_total is not None and summary.credit_total):
+                return Derived(None, name, "%")
+            return Derived(
+                ratio_percent(summary.disbursed_total, summary.credit_total),
+                name,
+                "%",
+                ratio_interval(
+                    self._lenders(summary, "disbursed_cumulative"),
+                    self._lenders(summary, "credit_line"),
+                ),
             )
-            return Derived(rate, "棚改专项贷款有效贷款发放率", "%")
         field_name, total_name, zh = {
             "loan-credit-total": ("credit_line", "credit_total", "有效授信合计"),
             "loan-disbursed-total": ("disbursed_cumulative", "disbursed_total", "累计发放合计"),
@@ -349,18 +412,23 @@ class _Derivations:
             if (value := getattr(f, field_name)) is not None
         ]
         total = getattr(summary, total_name) if summary else None
-        return Derived(total, f"棚改专项贷款{zh}", YI_YUAN, ConsistencyCheck.TOTAL_PARTS, parts)
+        return Derived(
+            total,
+            f"棚改专项贷款{zh}",
+            YI_YUAN,
+            self._lenders(summary, field_name) if summary else None,
+            ConsistencyCheck.TOTAL_PARTS,
+            parts,
+        )
 
     def _rectification_rate(self, subject: str, region: str, year: int | None) -> Derived:
         _, campaign, item = subject.split(":", 2)
         tally = self.tallies.get((region, campaign, item))
-        rate = (
-            ratio_percent(Decimal(tally.rectified), Decimal(tally.found))
-            if tally and tally.found
-            else None
-        )
-        name = tally.campaign.name_zh if tally else campaign
-        return Derived(rate, f"{name}整改率", "%")
+        name = f"{tally.campaign.name_zh if tally else campaign}整改率"
+        if not (tally and tally.found):
+            return Derived(None, name, "%")
+        rate = ratio_percent(Decimal(tally.rectified), Decimal(tally.found))
+        return Derived(rate, name, "%", Interval.point(rate))  # counts: exact
 
 
 def _stated(checker: Checker, row: asyncpg.Record, derive: _Derivations) -> None:
@@ -374,21 +442,35 @@ def _stated(checker: Checker, row: asyncpg.Record, derive: _Derivations) -> None
     if not checker.wanted(source):
         return
     shown = f"{stated}{'%' if row['is_percent'] else ''}"
-    if derived is None or derived.value is None:
+    low: Decimal | None = None
+    high: Decimal | None = None
+    spread: Decimal | None = half_unit(decimals)
+    if derived is None or derived.value is None or derived.interval is None:
         why = "no rule derives this subject" if derived is None else "a part it needs is missing"
         status, difference, computed = FindingStatus.NOT_DERIVABLE, None, None
         note = f"the document states {shown}; the service cannot derive it: {why}"
     else:
-        difference, judged = judge_stated(stated, decimals, derived.value)
+        difference, judged = judge_stated(stated, decimals, derived.value, derived.interval)
         if judged is None:
             return
         status = judged
         exact = derived.value
-        computed = round_to(exact, RATE_PLACES) if derived.unit_zh == "%" else exact
+        percent = derived.unit_zh == "%"
+        computed = round_to(exact, RATE_PLACES) if percent else exact
+        shown_interval = derived.interval.rounded_out(RATE_PLACES) if percent else derived.interval
+        low, high = shown_interval.low, shown_interval.high
+        spread = tolerance(half_unit(decimals), derived.interval, exact)
+        if spread is not None and percent:
+            spread = round_to(spread, RATE_PLACES)
+        verdict = (
+            "rounding does not explain the difference"
+            if status is FindingStatus.MISMATCH
+            else "rounding explains the difference"
+        )
         note = (
-            f"the document states {shown}; derived {computed}, which is"
-            f" {round_to(exact, decimals)} to the {decimals} places published"
-            + ("" if status is FindingStatus.MISMATCH else " (off by the last digit only)")
+            f"the document states {shown}; derived {computed}, {round_to(exact, decimals)} to"
+            f" the {decimals} places published; the inputs as published allow"
+            f" {low} to {'∞' if high is None else high}: {verdict}"
         )
     name = checker.tree.names[region]
     checker.findings.append(
@@ -405,7 +487,9 @@ def _stated(checker: Checker, row: asyncpg.Record, derive: _Derivations) -> None
             value=stated,
             computed=computed,
             difference=difference,
-            tolerance=stated_tolerance(decimals),
+            tolerance=spread,
+            low=low,
+            high=high,
             parts=[p.model_copy(update={"region_name": name}) for p in derived.parts]
             if derived
             else [],

@@ -82,10 +82,16 @@ async def completion(
 
 
 async def milestones_due(
-    db: Session, region_codes: list[str], programme: str, phase: str, year: int, as_of: date
+    db: Session,
+    region_codes: list[str],
+    year: int,
+    as_of: date,
+    programme: str | None = None,
+    phase: str | None = None,
 ) -> list[asyncpg.Record]:
-    """Per region, the milestones of a programme and phase due by `as_of` that a plan for
-    `year` set for it: a plan binds the region that issued it and every region below."""
+    """Per region, the milestones (of a programme and phase, or all) due by `as_of` that a
+    plan for `year` set for it: a plan binds the region that issued it and every region
+    below."""
     return await db.fetch(
         f"""with recursive up (region_code, ancestor) as (
                 select code, code from regions where code = any($1::text[])
@@ -94,11 +100,13 @@ async def milestones_due(
                 from up join regions r on r.code = up.ancestor
                 where r.parent_code is not null
             )
-            select up.region_code, m.id, m.due_on, m.required_rate, m.scope_zh
+            select up.region_code, m.id, m.programme_code, m.phase, m.due_on, m.required_rate,
+                   m.scope_zh
             from milestones m
             join documents d on d.id = m.document_id
             join up on up.ancestor = d.region_code
-            where m.programme_code = $2 and m.phase = $3 and m.due_on <= $5
+            where ($2::text is null or m.programme_code = $2)
+              and ($3::text is null or m.phase = $3) and m.due_on <= $5
               and $4 = {_document_year("m.document_id")}
             order by up.region_code, m.due_on, m.id""",
         region_codes,
@@ -106,4 +114,76 @@ async def milestones_due(
         phase,
         year,
         as_of,
+    )
+
+
+async def figure_parts(
+    db: Session, region_codes: list[str], first: int, last: int, indicator: str | None = None
+) -> list[asyncpg.Record]:
+    """Targets and actuals of the regions for the years (of one indicator, or all), with
+    their sources: one probe of figures' unique key per region and year."""
+    return await db.fetch(
+        """select f.region_code, f.year, f.kind, f.value, i.code as indicator,
+                  i.name_zh as indicator_zh, i.unit, i.programme_code, i.phase,
+                  d.number as document_number, f.annex, f.source_line, f.source_principal
+           from figures f
+           join indicators i on i.id = f.indicator_id
+           left join documents d on d.id = f.document_id
+           where f.region_code = any($1::text[]) and f.year between $2 and $3
+             and f.kind in ('TARGET', 'ACTUAL') and ($4::text is null or i.code = $4)
+           order by f.region_code, i.sort_order, i.id, f.year, f.kind""",
+        region_codes,
+        first,
+        last,
+        indicator,
+    )
+
+
+async def measure_catalogue(db: Session) -> list[asyncpg.Record]:
+    """What rate-bearing measures can exist: indicators, lenders, campaigns (small tables)."""
+    return await db.fetch(
+        """select 'FIGURE' as family, code, name_zh, unit, sort_order as ordinal, null as kind
+           from indicators
+           union all
+           select 'LOAN', code, short_zh, null, 0, null from lenders
+           union all
+           select 'RECTIFICATION', code, name_zh, null, year, kind from rectification_campaigns
+           order by family, ordinal, code"""
+    )
+
+
+async def published_places(
+    db: Session, region_codes: list[str], year: int | None
+) -> list[asyncpg.Record]:
+    """The places a document published each fund, loan and bond amount with, under the
+    keys of oversight.values (figures keep theirs in their own numeric)."""
+    return await db.fetch(
+        """select a.region_code, a.year, 'fund:' || a.source || ':' || v.field as key, v.places
+           from fund_accounts a
+           cross join lateral (values ('opening_balance', a.opening_balance_places),
+                                      ('adjustment', a.adjustment_places)) v (field, places)
+           where a.region_code = any($1::text[]) and ($2::int is null or a.year = $2)
+             and v.places is not null
+           union all
+           select a.region_code, a.year,
+                  'fund:' || a.source || ':' || f.direction || ':' || f.category, f.amount_places
+           from fund_accounts a join fund_flows f on f.account_id = a.id
+           where a.region_code = any($1::text[]) and ($2::int is null or a.year = $2)
+             and f.amount_places is not null
+           union all
+           select l.region_code, l.year, 'loan:' || l.lender_code || ':' || v.field, v.places
+           from loan_facilities l
+           cross join lateral (values ('credit_line', l.credit_line_places),
+                                      ('disbursed_cumulative', l.disbursed_cumulative_places),
+                                      ('disbursed_in_year', l.disbursed_in_year_places))
+                v (field, places)
+           where l.region_code = any($1::text[]) and ($2::int is null or l.year = $2)
+             and v.places is not null
+           union all
+           select b.region_code, b.year, 'bond:amount', b.amount_places
+           from bond_issues b
+           where b.region_code = any($1::text[]) and ($2::int is null or b.year = $2)
+             and b.amount_places is not null""",
+        region_codes,
+        year,
     )

@@ -15,7 +15,7 @@ from service.figures import service as figures
 from service.figures.schemas import FigureFilter
 from service.kit.db import Database, Session, _init_connection
 from service.kit.pagination import PageRequest
-from service.oversight import ranking
+from service.oversight import ranking, scorecard, trends
 from service.oversight import service as oversight
 from service.oversight.schemas import ConsistencyFilter, RankingQuery
 from service.regions.schemas import RegionLevel
@@ -155,6 +155,8 @@ async def test_hot_reads_scan_no_figure_they_do_not_return(nconn: asyncpg.Connec
             db, county_level, below=Decimal(90), as_of=date(2024, 12, 31)
         ),
         "consistency": lambda db: oversight.report(db, ConsistencyFilter(region=HEBEI, year=2024)),
+        "a scorecard": lambda db: scorecard.scorecard(db, SHIJIAZHUANG_CHANGAN, 2024),
+        "trends": lambda db: trends.trends(db, SHIJIAZHUANG_CHANGAN, 2015, 2024),
     }
     for name, read in reads.items():
         statements = await explain(nconn, read)

@@ -1,29 +1,48 @@
-"""How values are judged: exact counts, rounding tolerances tied to the published places."""
+"""How values are judged: by the intervals their published places allow."""
 
 from decimal import Decimal as D
 
 import httpx
 
 from service.kit.db import Database
-from service.oversight.compare import judge_stated, judge_sum, plain, sum_tolerance
+from service.oversight.compare import judge_stated, judge_sum, plain, tolerance
+from service.oversight.intervals import Interval, places, ratio_percent, total
 from service.oversight.schemas import FindingStatus
 
 
-def test_a_sum_of_rounded_amounts_may_be_off_by_half_a_unit_per_value() -> None:
-    # 12 cities and the province, each to 0.01: up to 13 × 0.005 apart
-    assert sum_tolerance([D("3718.28"), D("750.12"), D("135.6")], 12) == D("0.065")
-    assert judge_sum(D("3718.28"), D("3718.29"), D("0.065")) is FindingStatus.ROUNDING
-    assert judge_sum(D("3718.28"), D("3718.40"), D("0.065")) is FindingStatus.MISMATCH
-    assert judge_sum(D("25066"), D("25067"), D("0")) is FindingStatus.MISMATCH  # counts
-    assert judge_sum(D("40.65"), D("40.650"), D("0.03")) is None
+def published(text: str) -> Interval:
+    return Interval.published(D(text), places(D(text)))
 
 
-def test_a_stated_value_may_be_off_by_its_last_digit_only() -> None:
-    assert judge_stated(D("95.1"), 1, D("95.0933")) == (D("0.0"), None)
-    assert judge_stated(D("95.1"), 1, D("95.0499")) == (D("-0.1"), FindingStatus.ROUNDING)
-    assert judge_stated(D("228.6"), 1, D("229")) == (D("0.4"), FindingStatus.MISMATCH)
+def test_a_published_value_stands_for_what_rounds_to_it() -> None:
+    assert published("2.29") == Interval(D("2.285"), D("2.295"))
+    assert published("135.6") == Interval(D("135.55"), D("135.65"))
+    # whole numbers are exact: counts, zeros, round sums assigned (a target of 1 亿元)
+    assert published("1") == Interval(D(1), D(1))
+    assert published("1E+4") == Interval(D(10000), D(10000))
+    # a stated rate is a rounding even when whole: 100% is 99.5–100.5
+    assert Interval.stated(D("100"), 0) == Interval(D("99.5"), D("100.5"))
+
+
+def test_sums_and_rates_carry_their_inputs_intervals() -> None:
+    children = total([published(v) for v in ("35.49", "2.29", "0.50", "1.50", "0.88")])
+    assert children == Interval(D("40.635"), D("40.685"))
+    assert judge_sum(published("40.65"), children) is FindingStatus.ROUNDING
+    assert tolerance(D("0.005"), children, D("40.66")) == D("0.030")
+    assert judge_sum(published("25066"), published("27581")) is FindingStatus.MISMATCH  # counts
+    # 泽州县: 2.29 亿元 of a target of 1 — anything from 228.5% to 229.5%
+    rate = ratio_percent(published("2.29"), published("1"))
+    assert rate == Interval(D("228.5"), D("229.5"))
+    assert judge_stated(D("228.6"), 1, D("229"), rate) == (D("0.4"), FindingStatus.ROUNDING)
+    assert judge_stated(D("228.4"), 1, D("229"), rate) == (D("0.6"), FindingStatus.MISMATCH)
+    # the stated value's own half unit widens the comparison: 228.45 rounds to 228.5
+    assert judge_stated(D("228.4"), 1, D("229"), Interval(D("228.45"), D("229.5")))[1] is (
+        FindingStatus.ROUNDING
+    )
     # rounded once, half up, from the exact quotient: 0.05 is 0.1, not 0.0
-    assert judge_stated(D("0.1"), 1, D("0.05")) == (D("0.0"), None)
+    assert judge_stated(D("0.1"), 1, D("0.05"), Interval.point(D("0.05"))) == (D("0.0"), None)
+    # a base that may be zero leaves the rate unbounded above
+    assert ratio_percent(published("0.4"), published("0.0")) == Interval(D("700"), None)
 
 
 def test_values_read_back_as_written() -> None:
