@@ -12,6 +12,9 @@ import io
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import IO
 
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
 from service.exports import store, xlsx
 from service.exports.schemas import Sink
 
@@ -102,3 +105,16 @@ async def xlsx_file(title: str, header: list[str], copy: Copy) -> tuple[IO[bytes
     except BaseException:
         writer.abort()
         raise
+
+
+class ClosingStreamingResponse(StreamingResponse):
+    """Closes its body when the client leaves too: the COPY feeding it is cancelled and
+    awaited before the request's transaction ends (Starlette leaves that to the GC)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:
+                await close()

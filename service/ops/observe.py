@@ -69,18 +69,26 @@ class RequestObserver:
         token = logs.REQUEST_ID.set(rid)
         status = 500  # unless an answer starts: the app raised
 
+        disconnected = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, disconnected
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)["X-Request-ID"] = rid
-            await send(message)
+            try:
+                await send(message)
+            except DISCONNECTS:
+                disconnected = True
+                raise
 
-        disconnected = False
         try:
             await self.app(scope, receive, send_with_id)
-        except DISCONNECTS:
-            # nobody left to answer: the access line says so, with no traceback
+        except Exception as error:
+            # Nobody left to answer: the access line says so, with no traceback. What the
+            # leaving caused (a COPY cut off, its transaction then unusable) is part of it.
+            if not (disconnected or isinstance(error, DISCONNECTS)):
+                raise
             disconnected, status = True, CLIENT_CLOSED
         finally:
             try:

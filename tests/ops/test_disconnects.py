@@ -101,10 +101,14 @@ async def test_a_client_leaving_an_export_is_one_info_line(
     app = _app(db, log_lines)
     assert await _gone_while_sending(app, "/api/v1/exports/figures.csv") == 3
     lines = _lines(log_lines)
-    assert [(line["level"], line["message"]) for line in lines] == [
+    access = [line for line in lines if line["logger"] == "anju.access"]
+    assert [(line["level"], line["message"]) for line in access] == [
         ("INFO", "GET /api/v1/exports/{dataset}.{fmt} 499")
     ]
-    assert lines[0]["status"] == 499 and lines[0]["disconnected"] is True
+    assert access[0]["status"] == 499 and access[0]["disconnected"] is True
+    # at most the database layer's warning that the cut-off COPY left its connection busy
+    others = [(line["level"], line["logger"]) for line in lines if line not in access]
+    assert set(others) <= {("WARNING", "service.kit.db")}
     assert "exc_info" not in log_lines.getvalue()
 
 
