@@ -5,9 +5,11 @@
 Installs what it needs itself: `wrk` from Debian's packages (apt-get) and
 `postgraphile@4` from npm into bench/.cache/ (git-ignored). Starts an embedded
 PostgreSQL in a temporary folder, loads the seed documents and the synthetic national
-dataset (`anju demo national`), starts the service (uvicorn, one process) and
-PostGraphile on loopback, checks that both fetch the same rows, runs wrk for each
-request and connection count, prints a table and writes bench/RESULTS.md.
+dataset (`anju demo national`), starts the service twice (uvicorn, one process each:
+uncached with `ANJU_RESPONSE_CACHE=false`, and cached, where wrk's repeated request is
+answered from the response cache after the first) and PostGraphile on loopback, checks
+that all fetch the same rows, runs wrk for each request and connection count, prints a
+table and writes bench/RESULTS.md.
 Not part of CI: it takes minutes and its figures depend on the machine.
 """
 
@@ -40,6 +42,8 @@ ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
 POSTGRAPHILE = CACHE / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
 INDICATOR = "RENTAL_HOUSING:START:SET_OR_ROOM"
+# The service with its response cache: the same request repeated is a hit after the first.
+CACHED = "anju-cached"
 
 sys.path.insert(0, str(ROOT))
 
@@ -74,7 +78,7 @@ PG_NATION = """{ allRegions(condition: {parentCode: null}) { nodes { code name %
 @dataclass(frozen=True)
 class Request:
     name: str
-    system: str  # "anju" or "postgraphile"
+    system: str  # "anju" (uncached), "anju-cached" or "postgraphile"
     method: str
     path: str
     body: str | None = None
@@ -261,8 +265,8 @@ def machine() -> str:
 def table(results: list[Result]) -> list[str]:
     lines = [
         "| request | connections | anju req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms |"
-        " p99 ms | ratio (req/s) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        " p99 ms | ratio (req/s) | anju cached req/s | p50 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     by_key = {(r.request.name, r.request.system, r.connections): r for r in results}
     for r in results:
@@ -275,9 +279,16 @@ def table(results: list[Result]) -> list[str]:
             else "— | — | — | —"
         )
         errors = f" ({r.errors} errors)" if r.errors else ""
+        hit = by_key.get((r.request.name, CACHED, r.connections))
+        cached = (
+            f"{hit.rps:.1f}{f' ({hit.errors} errors)' if hit.errors else ''} |"
+            f" {hit.p50_ms:.1f} | {hit.p99_ms:.1f}"
+            if hit
+            else "— | — | —"
+        )
         lines.append(
             f"| {r.request.name} | {r.connections} | {r.rps:.1f}{errors} | {r.p50_ms:.1f} |"
-            f" {r.p99_ms:.1f} | {theirs} |"
+            f" {r.p99_ms:.1f} | {theirs} | {cached} |"
         )
     return lines
 
@@ -327,23 +338,33 @@ def main() -> None:
                 "whole nation, one indicator", "postgraphile", "POST", "/graphql", gql(pg_nation)
             ),
         ]
-        anju_port, pg_port = free_port(), free_port()
-        anju = f"http://127.0.0.1:{anju_port}"
-        postgraphile = f"http://127.0.0.1:{pg_port}"
-        anju_command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "service.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(anju_port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
+        requests += [
+            Request(r.name, CACHED, r.method, r.path, r.body)
+            for r in requests
+            if r.system == "anju"
         ]
+        anju_port, cached_port, pg_port = free_port(), free_port(), free_port()
+        anju = f"http://127.0.0.1:{anju_port}"
+        anju_cached = f"http://127.0.0.1:{cached_port}"
+        postgraphile = f"http://127.0.0.1:{pg_port}"
+        bases = {"anju": anju, CACHED: anju_cached, "postgraphile": postgraphile}
+
+        def anju_command(port: int) -> list[str]:
+            return [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "service.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
+
         pg_command = [
             str(POSTGRAPHILE),
             "-c",
@@ -370,8 +391,20 @@ def main() -> None:
             "ANJU_GRAPHQL_MAX_COST": "2000000",
         }
         results: list[Result] = []
+        uncached_env = {**env, "ANJU_RESPONSE_CACHE": "false"}
         with (
-            started(anju_command, env, f"{anju}/api/v1/programmes", work / "anju.log"),
+            started(
+                anju_command(anju_port),
+                uncached_env,
+                f"{anju}/api/v1/programmes",
+                work / "anju.log",
+            ),
+            started(
+                anju_command(cached_port),
+                {**env, "ANJU_MIGRATE_ON_START": "false"},
+                f"{anju_cached}/api/v1/programmes",
+                work / "anju-cached.log",
+            ),
             started(
                 pg_command,
                 {},
@@ -381,7 +414,7 @@ def main() -> None:
         ):
             rows: dict[tuple[str, str], int] = {}
             for request in requests:
-                base = anju if request.system == "anju" else postgraphile
+                base = bases[request.system]
                 answer = fetch(base, request)
                 if answer.get("errors"):
                     raise SystemExit(f"{request.system} {request.name}: {answer['errors']}")
@@ -389,7 +422,7 @@ def main() -> None:
             for (name, system), n in sorted(rows.items()):
                 print(f"{system:12} {name}: {n} figure values", flush=True)
             for request in requests:
-                base = anju if request.system == "anju" else postgraphile
+                base = bases[request.system]
                 for connections in args.connections:
                     # the previous run may have left requests queued in either server:
                     # one answered request means they are drained
@@ -426,8 +459,10 @@ Written by `bench/run.py` on {now}.
   loopback.
 - Data: the seed documents plus `anju demo national --years {args.years}` (synthetic,
   the whole country) in one embedded PostgreSQL; both systems read the same database.
-- This service: `uvicorn service.app:create_app --factory --no-access-log` (one process,
-  uncached: no response cache exists yet). PostGraphile: `postgraphile@4 -c … -s public
+- This service: `uvicorn service.app:create_app --factory --no-access-log` (one process),
+  uncached (`ANJU_RESPONSE_CACHE=false`), and cached in a second process with the cache
+  on: wrk repeats one request, so every answer after the first is a hit (one read of the
+  data version, then memory). PostGraphile: `postgraphile@4 -c … -s public
   --disable-query-log`.
 - Rows fetched per request (both answer the same rows; PostGraphile returns one row per
   value, this service one figure with target and actual):

@@ -12,6 +12,7 @@ from service.auth import policy
 from service.auth.dependencies import CurrentPrincipal, install_auth
 from service.auth.principal import Scope
 from service.auth.sessions import request_id, write_session
+from service.cache.install import install_cache
 from service.catalogue.rest import router as catalogue_router
 from service.changes.rest import router as changes_router
 from service.config import Settings, get_settings
@@ -127,6 +128,8 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     app.include_router(
         graphql_router(settings, _context), prefix="/graphql", dependencies=rate_limited
     )
+    # Response cache, ETag / Last-Modified / 304, compression: the innermost middleware.
+    install_cache(app, settings)
     # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
     # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.
     install_ops(app, settings)

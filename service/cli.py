@@ -65,32 +65,10 @@ def db_migrate(args: argparse.Namespace) -> None:
 
 
 def import_file(args: argparse.Namespace) -> None:
-    from service.ingest import load, seedfile
-    from service.ingest.importers import parse_seed_text
+    from service.ingest.cli import run_import
 
-    path = Path(args.file)
-    data = (
-        seedfile.loads(path.read_text("utf-8")) if path.suffix == ".json" else parse_seed_text(path)
-    )
-
-    async def run() -> None:
-        from service import bootstrap
-        from service.kit.db import Session
-        from service.oversight import service as oversight
-
-        conn = await asyncpg.connect(_database_url())
-        try:
-            await bootstrap.prepare(conn, seed=False)
-            async with conn.transaction():
-                doc_id = await load.load_document(conn, data)
-            print(f"imported {data.document.number} as document {doc_id}")
-            # every import is checked against what was there: sums, totals, stated values
-            for line in await oversight.check_after_import(Session(conn)):
-                print(line)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
+    if code := run_import(Path(args.file), _database_url):
+        sys.exit(code)
 
 
 def export_schema(args: argparse.Namespace) -> None:

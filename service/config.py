@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     rate_limit_reads: int = Field(default=1200, ge=0)
     rate_limit_writes: int = Field(default=300, ge=0)
     rate_limit_anonymous_reads: int = Field(default=300, ge=0)
+    # Each worker adds its counts to the shared table every this many seconds, and counts
+    # the last `rate_limit_exact_last` requests of a budget (at least a tenth) at once.
+    rate_limit_flush_seconds: float = Field(default=0.1, gt=0, le=10)
+    rate_limit_exact_last: int = Field(default=10, ge=0)
 
     # JSON request bodies nested deeper than this are refused (400) before they are parsed.
     max_json_depth: int = Field(default=32, ge=1, le=1000)
@@ -142,6 +146,12 @@ class Settings(BaseSettings):
     laggard_below_rectification: Decimal = Field(default=Decimal(100), ge=0)
     # The widest range of years a trends query may span.
     max_trend_years: int = Field(default=30, ge=1, le=200)
+
+    # Response cache (service/cache): reads answered from memory while the data version
+    # is unchanged; its size in bytes (LRU). Compression from this size of answer up.
+    response_cache: bool = True
+    response_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    compress_min_bytes: int = Field(default=1024, ge=0)
 
     @property
     def production(self) -> bool:

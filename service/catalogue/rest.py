@@ -12,19 +12,24 @@ from service.catalogue.schemas import (
     NewIndicator,
     NewProgramme,
     Phase,
-    Programme,
     ProgrammeInfo,
     Unit,
 )
 from service.kit.inputs import LongText, ShortText
-from service.kit.rest import PROBLEM_RESPONSES, WRITE_RESPONSES, IdempotencyKey, idempotent_write
+from service.kit.rest import (
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    IdempotencyKey,
+    ProgrammeCode,
+    idempotent_write,
+)
 
 router = APIRouter(tags=["catalogue"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/indicators", summary="The indicator catalogue")
-async def list_indicators(db: ReadDb, programme: Programme | None = None) -> list[Indicator]:
-    return await service.indicators(db, programme.value if programme else None)
+async def list_indicators(db: ReadDb, programme: ProgrammeCode = None) -> list[Indicator]:
+    return await service.indicators(db, programme)
 
 
 @router.get("/indicators/{code}", summary="One indicator")

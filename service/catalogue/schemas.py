@@ -1,25 +1,13 @@
 """The indicator catalogue: programmes, phases, units and indicators.
 
-Phases and units are a fixed vocabulary. Programmes are data: the Programme enum is
-built from data/programmes.csv, so a new programme is a new row there (and in the
-database), not new code.
+Phases and units are a fixed vocabulary. Programmes are data: the rows of
+data/programmes.csv, and any a catalogue administrator adds at run time; no code lists
+them, so a new programme is a new row, not new code.
 """
 
-import csv
-from enum import Enum, StrEnum
-from pathlib import Path
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
-
-
-def _programme_rows() -> list[dict[str, str]]:
-    text = (Path(__file__).resolve().parent / "data" / "programmes.csv").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-PROGRAMME_NAMES_ZH: dict[str, str] = {r["code"]: r["name_zh"] for r in _programme_rows()}
-
-Programme = Enum("Programme", {code: code for code in PROGRAMME_NAMES_ZH}, type=str)  # type: ignore[misc]
 
 
 class Phase(StrEnum):

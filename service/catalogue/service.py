@@ -1,10 +1,9 @@
 """Catalogue look-ups shared by both doors, and additions by a catalogue administrator.
 
 Programmes and indicators are data: adding one is a row, not a code change. A programme
-added at run time shows up at once in REST (`/programmes`, `/indicators`) and can carry
-indicators and fund flows. The GraphQL `Programme` enum (and REST's `programme` query
-filter) are built from data/programmes.csv at start-up, so they only know it once the
-CSV has the row and the service restarts; meanwhile GraphQL's catalogue lists leave it out.
+added at run time is valid at once in every filter of both doors (a `programme`
+argument is checked against the table per request, `check_programme`) and can carry
+indicators, figures and fund flows.
 """
 
 import re
@@ -35,7 +34,24 @@ class CatalogueConflict(Conflict):
     title = "Already in the catalogue"
 
 
+class ProgrammeNotFound(InvalidInput):
+    """A programme filter naming no programme of the catalogue (422, naming the argument)."""
+
+    def __init__(self, code: str, field: str) -> None:
+        super().__init__(field, f"no programme with code '{code}' (see the programmes list)")
+
+
+async def check_programme(db: Session, code: str, field: str = "programme") -> str:
+    """The code, if the catalogue has it now: asked per request, so that a programme
+    added at run time is valid at once in every filter of both doors."""
+    if not await store.programme_exists(db, code):
+        raise ProgrammeNotFound(code, field)
+    return code
+
+
 async def indicators(db: Session, programme: str | None = None) -> list[Indicator]:
+    if programme is not None:
+        await check_programme(db, programme)
     return await store.indicators(db, programme=programme)
 
 

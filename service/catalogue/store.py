@@ -34,6 +34,10 @@ async def programmes(db: Session) -> list[ProgrammeInfo]:
     return [ProgrammeInfo.model_validate(dict(r)) for r in rows]
 
 
+async def programme_exists(db: Session, code: str) -> bool:
+    return bool(await db.fetchval("select exists (select 1 from programmes where code = $1)", code))
+
+
 async def programmes_named(db: Session, code: str, name_zh: str) -> list[ProgrammeInfo]:
     """Programmes already holding this code or this name."""
     rows = await db.fetch(

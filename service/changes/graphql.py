@@ -2,13 +2,13 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from service.changes import service
-from service.changes.schemas import Change
+from service.changes.schemas import ENTITIES, Change, ChangeFilter
 from service.kit.graphql import Context, page_request
 from service.kit.graphql_inputs import Limit
 
@@ -64,15 +64,28 @@ class ChangePageType:
 
 @strawberry.type
 class ChangesQuery:
-    @strawberry.field(description="Every committed change after `after`, in order.")
+    @strawberry.field(
+        description="Every committed change after `after`, in order; filtered by region"
+        " subtree, entity, principal and time (`from` inclusive, `to` exclusive; UTC when"
+        " no offset). Pages by cursor: pass `nextCursor` as `after`."
+    )
     async def changes(
         self,
         info: strawberry.Info[Context, Any],
         after: str | None = None,
         region: str | None = None,
         limit: Limit = None,
+        entity: Annotated[
+            str | None, strawberry.argument(description=f"One of {', '.join(ENTITIES)}")
+        ] = None,
+        principal: Annotated[str | None, strawberry.argument(description="A token subject")] = None,
+        since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
     ) -> ChangePageType:
-        page = await service.follow(info.context.db, after, page_request(limit, None), region)
+        flt = ChangeFilter(
+            region=region, entity=entity, principal=principal, since=since, until=until
+        )
+        page = await service.follow(info.context.db, after, page_request(limit, None), flt)
         return ChangePageType(
             changes=[ChangeType.from_record(c) for c in page.changes],
             next_cursor=page.next_cursor,

@@ -3,11 +3,12 @@
 import base64
 import binascii
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from service.changes import store
-from service.changes.schemas import Change, ChangePage
+from service.changes.schemas import ENTITIES, Change, ChangeFilter, ChangePage
 from service.kit.db import Session
 from service.kit.errors import InvalidInput
 from service.kit.inputs import INT32_MAX, INT64_MAX, int_problem
@@ -42,13 +43,29 @@ def _json(text: str | None) -> dict[str, Any] | None:
     return value
 
 
+def _aware(when: datetime | None) -> datetime | None:
+    """A time without an offset is UTC."""
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+async def resolve(db: Session, flt: ChangeFilter) -> tuple[ChangeFilter, list[str] | None]:
+    """The filter checked (a bad one is a 422 naming it) and its region's subtree codes."""
+    if flt.entity is not None and flt.entity not in ENTITIES:
+        raise InvalidInput("entity", f"must be one of {', '.join(ENTITIES)}; got '{flt.entity}'")
+    since, until = _aware(flt.since), _aware(flt.until)
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("to", "must be later than 'from'")
+    codes = await regions.subtree_codes(db, flt.region) if flt.region else None
+    return flt.model_copy(update={"since": since, "until": until}), codes
+
+
 async def follow(
-    db: Session, cursor: str | None, page: PageRequest, region: str | None = None
+    db: Session, cursor: str | None, page: PageRequest, flt: ChangeFilter | None = None
 ) -> ChangePage:
-    """The changes committed after `cursor`, oldest first; `region` limits to a subtree."""
+    """The changes committed after `cursor` that match `flt`, oldest first."""
     position = decode_cursor(cursor)
-    codes = await regions.subtree_codes(db, region) if region else None
-    rows = await store.after(db, position, codes, page.limit + 1)
+    checked, codes = await resolve(db, flt or ChangeFilter())
+    rows = await store.after(db, position, checked, codes, page.limit + 1)
     has_more = len(rows) > page.limit
     changes = [
         Change(

@@ -1,6 +1,5 @@
 """REST door to exports (files of every dataset) and the bulk upload of figures."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -8,10 +7,9 @@ from fastapi.responses import StreamingResponse
 
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb, request_id
-from service.catalogue.schemas import Programme
-from service.exports import formats, service, streams, upload
+from service.exports import formats, service, upload
+from service.exports.responses import FILE_RESPONSES, file_response
 from service.exports.schemas import (
-    MEDIA_TYPES,
     CellError,
     Dataset,
     ExportFilter,
@@ -21,20 +19,19 @@ from service.exports.schemas import (
 )
 from service.kit.errors import InvalidInput
 from service.kit.inputs import LongText, ShortText
-from service.kit.rest import PROBLEM_JSON, PROBLEM_RESPONSES, WRITE_RESPONSES, Problem
+from service.kit.rest import (
+    PROBLEM_JSON,
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    Problem,
+    ProgrammeCode,
+)
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["exports"], responses=PROBLEM_RESPONSES)
 
 # An upload is held whole while it is validated; 20 MiB is ~100k rows of CSV.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-_FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The file, as an attachment",
-        "content": {MEDIA_TYPES[f].split(";")[0]: {} for f in FileFormat},
-    }
-}
 
 
 class UploadProblem(Problem):
@@ -62,7 +59,7 @@ _UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/exports/{dataset}.{fmt}",
     summary="Export a dataset as CSV or XLSX for a region (or its subtree), year, programme",
     response_class=StreamingResponse,
-    responses=_FILE_RESPONSE,
+    responses=FILE_RESPONSES,
 )
 async def export_file(
     db: ReadDb,
@@ -73,9 +70,7 @@ async def export_file(
     ] = None,
     descendants: Annotated[bool, Query(description="Include the whole subtree")] = False,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
-    programme: Annotated[
-        Programme | None, Query(description="Figures and fund flows of one programme")
-    ] = None,
+    programme: ProgrammeCode = None,
     headers: Annotated[
         HeaderLanguage, Query(description="Column headers in English (codes) or Chinese")
     ] = HeaderLanguage.EN,
@@ -84,39 +79,10 @@ async def export_file(
         region=region,
         descendants=descendants,
         year=year,
-        programme=programme.value if programme else None,
+        programme=programme,
     )
     export = await service.export(db, dataset, flt, headers, fmt)
-    disposition = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
-    if fmt is FileFormat.CSV:
-        # Rows go out as the database yields them; the read transaction stays open
-        # until the last one is sent.
-        return streams.ClosingStreamingResponse(
-            _csv(export), media_type=MEDIA_TYPES[fmt], headers=disposition
-        )
-    # A zip's directory comes last, so the workbook is finished (on disk) before it is
-    # sent; a failure while building it is still a proper error response.
-    if export.copy is not None:
-        copy = export.copy
-        file, size = await streams.xlsx_file(
-            export.sheet, export.header, lambda sink: copy(FileFormat.XLSX, sink)
-        )
-    else:
-        assert export.rows is not None
-        file, size = await formats.xlsx_file(export.sheet, export.header, export.rows)
-    return StreamingResponse(
-        formats.file_chunks(file),
-        media_type=MEDIA_TYPES[fmt],
-        headers={**disposition, "Content-Length": str(size)},
-    )
-
-
-def _csv(export: service.Export) -> AsyncIterator[bytes]:
-    if export.copy is not None:
-        copy = export.copy
-        return streams.csv_chunks(export.header, lambda sink: copy(FileFormat.CSV, sink))
-    assert export.rows is not None
-    return formats.csv_chunks(export.header, export.rows)
+    return await file_response(export, fmt)
 
 
 @router.post(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from service.catalogue import service as catalogue
 from service.config import get_settings
 from service.exports import store
 from service.exports.schemas import (
@@ -48,6 +49,8 @@ async def export(
         check_year(flt.year)
     if flt.programme is not None and dataset in (Dataset.LOANS, Dataset.RECTIFICATION):
         raise InvalidInput("programme", f"{dataset.value} are not kept per programme")
+    if flt.programme is not None:
+        await catalogue.check_programme(db, flt.programme)
     codes: list[str] | None = None
     if flt.region is not None:
         codes = await regions.codes(db, flt.region, flt.descendants)

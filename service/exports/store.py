@@ -8,11 +8,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-from openpyxl.utils import get_column_letter
 
 from service.catalogue.schemas import UNIT_NAMES_ZH
 from service.exports.schemas import Sink
-from service.exports.xlsx import DATETIME
+from service.exports.sheet_sql import (
+    csv_text,
+    sheet_row,
+    xml_datetime,
+    xml_number,
+    xml_text,
+)
 from service.figures.schemas import KIND_NAMES_ZH
 from service.kit.db import Session
 
@@ -46,15 +51,6 @@ _KIND_ZH = "($5::text[])[array_position($4::text[], f.kind)]"
 _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 
-def _csv_text(expr: str) -> str:
-    """As formats.csv_chunks writes text: blank for none, a leading = + - @ defused."""
-    # ascii(): the first character's code point, without a substring per cell.
-    return (
-        f"case when ascii({expr}) in (61, 43, 45, 64) then '''' || {expr}"
-        f" else nullif({expr}, '') end"
-    )
-
-
 # datetime.isoformat() of the UTC moment: microseconds only when there are any. The
 # timestamp's own text (DateStyle ISO, set by `export_settings`) is far cheaper than to_char.
 _UTC = "(f.updated_at at time zone 'UTC')"
@@ -65,8 +61,8 @@ _ISO_UPDATED_AT = (
 
 
 def _csv_field(expr: str) -> str:
-    """`_csv_text` quoted as COPY's CSV quotes a field (comma, quote, CR or LF); '' for none."""
-    text = _csv_text(expr)
+    """`csv_text` quoted as COPY's CSV quotes a field (comma, quote, CR or LF); '' for none."""
+    text = csv_text(expr)
     return (
         f"""coalesce(case when {text} ~ '[,"\r\n]' then '"' || replace({text}, '"', '""')"""
         f""" || '"' else {text} end, '')"""
@@ -103,53 +99,28 @@ _FIGURES_CSV = f"""
     order by f.region_code, f.year, ind.programme_order, ind.sort_order, ind.id, k.position"""
 
 
-def _xml_text(expr: str, *, spaces: bool = False) -> str:
-    """An inline-string cell of column `{col}` (filled in below); nothing if null."""
-    escaped = (
-        f"replace(replace(replace(replace(replace({expr}, '&', '&amp;'), '<', '&lt;'),"
-        f" '>', '&gt;'), E'\\r', '&#13;'), E'\\n', '&#10;')"
-    )
-    space = "''"
-    if spaces:  # free text may start or end with a space, which XML would drop
-        space = f"""case when {expr} ~ '^\\s|\\s$' then ' xml:space="preserve"' else '' end"""
-    return (
-        f"""coalesce('<c r="{{col}}' || n || '" t="inlineStr"><is><t' || {space} || '>'"""
-        f" || {escaped} || '</t></is></c>', '')"
-    )
-
-
-def _xml_number(expr: str, style: str = "") -> str:
-    return f"""coalesce('<c r="{{col}}' || n || '"{style}><v>' || {expr} || '</v></c>', '')"""
-
-
 # A value of up to 15 significant digits is a number cell, a longer one text (formats.py).
 _XML_VALUE = (
     "case when length(ltrim(translate(value::text, '-.', ''), '0')) <= 15 then "
-    f"{_xml_number('value::text')} else {_xml_text('value::text')} end"
+    f"{xml_number('value::text')} else {xml_text('value::text')} end"
 )
-# An Excel date serial (days since 1899-12-30) of the UTC moment, in the date style.
-_XML_UPDATED_AT = _xml_number(
-    "round(extract(epoch from updated_at) / 86400 + 25569, 11)::text", f' s="{DATETIME}"'
-)
+_XML_UPDATED_AT = xml_datetime("updated_at")
 _XML_CELLS = [
-    _xml_text("region_code"),
-    _xml_text("region_name", spaces=True),
-    _xml_number("year"),
-    *map(_xml_text, ["programme_code", "programme_zh", "indicator_code", "indicator_zh"]),
-    *map(_xml_text, ["kind", "kind_zh"]),
+    xml_text("region_code"),
+    xml_text("region_name", spaces=True),
+    xml_number("year"),
+    *map(xml_text, ["programme_code", "programme_zh", "indicator_code", "indicator_zh"]),
+    *map(xml_text, ["kind", "kind_zh"]),
     _XML_VALUE,
-    *map(_xml_text, ["unit", "unit_zh"]),
-    _xml_number("revision"),
-    _xml_text("document_number", spaces=True),
-    _xml_number("annex"),
-    _xml_text("source_principal", spaces=True),
+    *map(xml_text, ["unit", "unit_zh"]),
+    xml_number("revision"),
+    xml_text("document_number", spaces=True),
+    xml_number("annex"),
+    xml_text("source_principal", spaces=True),
     _XML_UPDATED_AT,
 ]
-_XML_ROW = " || ".join(
-    c.replace("{col}", get_column_letter(n)) for n, c in enumerate(_XML_CELLS, start=1)
-)
 # Row numbers follow the ordered subquery's order: the header is row 1.
-_FIGURES_SHEET = f"""select '<row r="' || n || '">' || {_XML_ROW} || '</row>'
+_FIGURES_SHEET = f"""select {sheet_row(_XML_CELLS)}
     from (select s.*, row_number() over () + 1 as n
           from (select f.region_code, r.name as region_name, f.year, i.programme_code,
                        p.name_zh as programme_zh, i.code as indicator_code,
@@ -224,7 +195,7 @@ def fund_accounts(
         db,
         """select a.id, a.region_code, r.name as region_name, a.year, a.source,
                   a.opening_balance, a.adjustment, d.number as document_number, a.annex,
-                  a.source_line, a.updated_at, f.direction, f.category,
+                  a.source_line, a.updated_at, a.source_principal, a.source_request_id, f.direction, f.category,
                   p.name_zh as category_zh, f.amount
            from fund_accounts a
            join regions r on r.code = a.region_code

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.catalogue.graphql import IndicatorType, ProgrammeEnum, UnitEnum
+from service.catalogue.graphql import IndicatorType, UnitEnum
+from service.catalogue.programme_scalar import Programme
 from service.catalogue.schemas import Unit
 from service.figures import service
 from service.figures.schemas import (
@@ -27,7 +28,6 @@ from service.kit.graphql import (
     ProblemUnion,
     batched_loader,
     described_enum,
-    enum_value,
     guarded_write,
     page_request,
     served_as,
@@ -47,11 +47,22 @@ class SourceType:
     principal: str | None = strawberry.field(
         default=None, description="who reported it, if not imported"
     )
+    request_id: str | None = strawberry.field(
+        default=None, description="the request that wrote it, if not imported"
+    )
+    changed_at: datetime | None = strawberry.field(
+        default=None, description="when it was written, if not imported"
+    )
 
     @classmethod
     def from_record(cls, s: Source) -> "SourceType":
         return cls(
-            document_number=s.document_number, annex=s.annex, line=s.line, principal=s.principal
+            document_number=s.document_number,
+            annex=s.annex,
+            line=s.line,
+            principal=s.principal,
+            request_id=s.request_id,
+            changed_at=s.changed_at,
         )
 
 
@@ -103,7 +114,7 @@ CERTIFIED_ARG = strawberry.argument(
 
 def figure_filter(
     year: int | None,
-    programme: Any,
+    programme: str | None,
     indicator: str | None,
     kind: Any,
     as_of: datetime | None = None,
@@ -111,7 +122,7 @@ def figure_filter(
 ) -> FigureFilter:
     return FigureFilter(
         year=year,
-        programme=enum_value(programme),
+        programme=programme,
         indicator=indicator,
         kind=FigureKind(kind.value) if kind is not None else None,
         as_of=as_of,
@@ -136,7 +147,7 @@ async def region_figures(
     root: strawberry.Parent[HasCode],
     info: strawberry.Info[Context, Any],
     year: OptionalYear = None,
-    programme: ProgrammeEnum | None = None,
+    programme: Programme | None = None,
     indicator: str | None = None,
     kind: FigureKindEnum | None = None,
     limit: Limit = None,
@@ -160,7 +171,7 @@ class FiguresQuery:
         region: str,
         descendants: bool = False,
         year: OptionalYear = None,
-        programme: ProgrammeEnum | None = None,
+        programme: Programme | None = None,
         indicator: str | None = None,
         kind: FigureKindEnum | None = None,
         limit: Limit = None,

@@ -11,7 +11,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from service.auth.dependencies import Assigner, CurrentPrincipal, Reporter
 from service.auth.principal import Principal
 from service.auth.sessions import ReadDb, WriteDb, request_id
-from service.catalogue.schemas import Programme, Unit
+from service.catalogue.schemas import Unit
 from service.figures import service
 from service.figures.schemas import (
     Figure,
@@ -31,6 +31,7 @@ from service.kit.rest import (
     PageOut,
     PageParams,
     Problem,
+    ProgrammeCode,
     Region,
     Year,
     fresh,
@@ -50,7 +51,7 @@ async def list_figures(
     region: Region,
     descendants: Descendants = False,
     year: Year = None,
-    programme: Programme | None = None,
+    programme: ProgrammeCode = None,
     indicator: Annotated[ShortText | None, Query(description="Indicator code")] = None,
     kind: FigureKind | None = None,
     as_of: Annotated[
@@ -62,7 +63,7 @@ async def list_figures(
 ) -> PageOut[Figure]:
     flt = FigureFilter(
         year=year,
-        programme=programme.value if programme else None,
+        programme=programme,
         indicator=indicator,
         kind=kind,
         as_of=as_of,

@@ -34,12 +34,15 @@ class FigureFilter(BaseModel, frozen=True):
 
 
 class Source(BaseModel):
-    """A document (and annex, line) for imported values, the principal for reported ones."""
+    """A document (and annex, line) for imported values; for a value written through the
+    service (REST, GraphQL, upload) the principal, its request id and when it wrote."""
 
     document_number: str | None
     annex: int | None
     line: int | None
     principal: str | None = None
+    request_id: str | None = None
+    changed_at: datetime | None = None  # None: imported (the document says when)
 
 
 class FigureValue(BaseModel):

@@ -17,8 +17,8 @@ from service.figures.schemas import (
     FigureValue,
     FigureWrite,
     Revision,
-    Source,
 )
+from service.figures.sources import source_of
 from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import InvalidInput, NotFound, PreconditionFailed
@@ -34,6 +34,8 @@ async def validate(db: Session, flt: FigureFilter) -> None:
         check_year(flt.year)
     if flt.indicator is not None:
         await catalogue.indicator(db, flt.indicator)
+    if flt.programme is not None:
+        await catalogue.check_programme(db, flt.programme)
 
 
 async def for_region(
@@ -71,16 +73,6 @@ def assemble(rows: Iterable[asyncpg.Record]) -> list[Figure]:
     return [_figure(group) for group in groups.values()]
 
 
-def _source(row: asyncpg.Record) -> Source:
-    return construct(
-        Source,
-        document_number=row["document_number"],
-        annex=row["annex"],
-        line=row["source_line"],
-        principal=row["source_principal"],
-    )
-
-
 _KINDS = {kind.value: kind for kind in FigureKind}
 _UNITS = {unit.value: unit for unit in Unit}
 _PHASES = {phase.value: phase for phase in Phase}
@@ -97,7 +89,7 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             value=r["value"],
             revision=r["revision"],
             updated_at=r["updated_at"],
-            source=_source(r),
+            source=source_of(r),
         )
         for r in rows
     ]
@@ -248,7 +240,7 @@ async def history(db: Session, region: str, year: int, indicator: str) -> list[R
             acting_region=r["acting_region"],
             reason=r["reason"],
             request_id=r["request_id"],
-            source=_source(r),
+            source=source_of(r),
         )
         for r in await store.history(db, region, year, indicator)
     ]

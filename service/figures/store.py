@@ -7,6 +7,7 @@ import asyncpg
 
 from service.figures.schemas import FigureFilter
 from service.kit.db import Session
+from service.kit.sql_params import SqlParams as _Params
 
 
 @dataclass(frozen=True)
@@ -14,18 +15,6 @@ class FigureRows:
     rows: list[asyncpg.Record]
     # number of figures (region, year, indicator) matched, per region when partitioned
     totals: dict[str | None, int]
-
-
-class _Params:
-    """Positional parameters of a statement built from the filters that are set: a filter
-    left out is absent from the SQL, so every condition can be an index condition."""
-
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any, cast: str) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}::{cast}"
 
 
 def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
@@ -53,13 +42,14 @@ def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
         stored = f"""
             select f.id as figure_id, f.region_code, f.year, f.indicator_id, f.kind, f.value,
                    f.revision, f.updated_at, f.document_id, f.annex, f.source_line,
-                   f.source_principal
+                   f.source_principal, f.source_request_id
             from figures f where {where}"""
     else:
         stored = f"""
             select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
                    v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
-                   v.document_id, v.annex, v.source_line, v.principal as source_principal
+                   v.document_id, v.annex, v.source_line, v.principal as source_principal,
+                   v.request_id as source_request_id
             from figure_revisions v
             where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
             order by v.figure_id, v.revision desc"""
@@ -196,7 +186,8 @@ async def history(
 ) -> list[asyncpg.Record]:
     return await db.fetch(
         """select v.region_code, v.year, i.code as indicator, v.kind, v.revision, v.old_value,
-                  v.value, v.changed_at, v.principal, v.principal as source_principal,
+                  v.value, v.changed_at, v.changed_at as updated_at, v.principal,
+                  v.principal as source_principal, v.request_id as source_request_id,
                   v.acting_region, v.reason, v.request_id,
                   d.number as document_number, v.annex, v.source_line
            from figure_revisions v

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.catalogue.graphql import ProgrammeEnum
+from service.catalogue.programme_scalar import Programme
 from service.figures.graphql import SourceType
 from service.funds import service
 from service.funds.schemas import (
@@ -42,7 +42,7 @@ FlowDirectionEnum: Any = described_enum("FlowDirection", "收支方向", DIRECTI
 @strawberry.type(name="FundFlow", description="Income or expenditure of one category (万元).")
 class FundFlowType:
     direction: FlowDirectionEnum
-    category: ProgrammeEnum
+    category: Programme
     category_zh: str
     amount: Decimal
 
@@ -50,7 +50,7 @@ class FundFlowType:
     def from_record(cls, f: FundFlow) -> "FundFlowType":
         return cls(
             direction=FlowDirectionEnum(f.direction.value),
-            category=ProgrammeEnum(f.category),
+            category=f.category,
             category_zh=f.category_zh,
             amount=f.amount,
         )
@@ -97,11 +97,7 @@ class FundAccountType:
             available=a.available,
             closing_balance=a.closing_balance,
             expenditure_rate=a.expenditure_rate,
-            provenance=SourceType(
-                document_number=a.provenance.document_number,
-                annex=a.provenance.annex,
-                line=a.provenance.line,
-            ),
+            provenance=SourceType.from_record(a.provenance),
             last_changed=a.last_changed,
         )
 

@@ -11,7 +11,7 @@ from service.auth.principal import Principal
 from service.catalogue import store as catalogue_store
 from service.catalogue.schemas import Unit
 from service.catalogue.units import check_amount
-from service.figures.schemas import Source
+from service.figures.sources import source_of
 from service.funds import store
 from service.funds.schemas import (
     FlowDirection,
@@ -100,9 +100,7 @@ def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
         available=available,
         closing_balance=available - expenditure,
         expenditure_rate=percent(expenditure, available),
-        provenance=Source(
-            document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
-        ),
+        provenance=source_of(row),
         last_changed=row["updated_at"],
     )
 

@@ -15,7 +15,8 @@ _MATCH = """
 
 _ACCOUNT = """
     a.id, a.region_code, a.year, a.source, a.opening_balance, a.adjustment,
-    d.number as document_number, a.annex, a.source_line, a.updated_at
+    d.number as document_number, a.annex, a.source_line, a.updated_at,
+    a.source_principal, a.source_request_id
 """
 
 

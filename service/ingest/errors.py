@@ -35,11 +35,12 @@ class SeedImportError(SeedError, ValueError):
 
 
 class DocumentExistsError(SeedError):
-    """The document number is already in the database: a document is loaded once."""
+    """The document is already loaded and nothing in it differs from what is stored
+    (a reissue that changes something loads as new revisions instead)."""
 
     def __init__(self, number: str) -> None:
         self.number = number
-        super().__init__(f"document {number} is already loaded")
+        super().__init__(f"document {number} is already loaded, and nothing in it changed")
 
 
 class UnknownCodeError(SeedError):

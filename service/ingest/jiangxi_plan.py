@@ -1,22 +1,24 @@
-"""Importer of the Jiangxi province 2024 plan (赣建保〔2024〕3号): targets in annexes 1–8."""
+"""Importer of the Jiangxi province's yearly plan (赣建保〔2024〕3号 and its like in other
+years, or a corrected reissue): targets in annexes 1–8, for the year its title names."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.ingest.collect import Collector
-from service.ingest.preamble import check_annexes, read_preamble
+from service.ingest.preamble import check_annexes, read_preamble, title_year
 from service.ingest.records import DocumentInfo, SeedData
 from service.ingest.regions import RegionDirectory, resolve_rows
 from service.ingest.tables import Column, SourceText
 
 NUMBER = "赣建保〔2024〕3号"
+NUMBER_PATTERN = re.compile(r"赣建保〔\d{4}〕\d+号")
 REGION = "360000"
-YEAR = 2024
 
 
 @dataclass(frozen=True)
 class Target:
-    """A data column holding the 2024 target of one indicator."""
+    """A data column holding the year's target of one indicator."""
 
     column: Column
     indicator: str
@@ -79,12 +81,14 @@ LAYOUTS: dict[int, AnnexLayout] = {
 }
 
 
-def parse(source: SourceText, directory: RegionDirectory) -> SeedData:
-    preamble = read_preamble(source.prose, NUMBER)
+def parse(
+    source: SourceText, directory: RegionDirectory, document_number: str = NUMBER
+) -> SeedData:
+    preamble = read_preamble(source.prose, document_number)
     annexes = check_annexes(
         source, {number: layout.title_keyword for number, layout in LAYOUTS.items()}
     )
-    out = Collector(YEAR)
+    out = Collector(title_year(preamble))
     for number, layout in LAYOUTS.items():
         annex = source.annex(number)
         columns = [target.column for target in layout.targets]
@@ -92,7 +96,7 @@ def parse(source: SourceText, directory: RegionDirectory) -> SeedData:
             for target, value in zip(layout.targets, row.numbers(columns), strict=True):
                 out.figure(row, target.column.label, region, target.indicator, "TARGET", value)
     document = DocumentInfo(
-        number=NUMBER,
+        number=preamble.number,
         issuer=preamble.issuer,
         title=preamble.title,
         issued_on=preamble.issued_on,

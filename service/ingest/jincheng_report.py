@@ -1,10 +1,13 @@
-"""Importer of the Jincheng city 2024 completion report (晋市保办字〔2025〕1号), annexes 1–6."""
+"""Importer of the Jincheng city completion report (晋市保办字〔2025〕1号 on 2024, or a
+corrected reissue), annexes 1–6, for the year its title names."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from service.ingest.collect import Collector
-from service.ingest.preamble import check_annexes, find_line, read_preamble
+from service.ingest.errors import SeedImportError
+from service.ingest.preamble import check_annexes, read_preamble, title_year
 from service.ingest.records import (
     BondIssue,
     DocumentInfo,
@@ -17,12 +20,11 @@ from service.ingest.records import (
     TallyItem,
 )
 from service.ingest.regions import RegionDirectory, resolve_rows
-from service.ingest.tables import Column, Number, Row, SourceText
+from service.ingest.tables import Column, Number, Row, SourceText, squeeze
 
 NUMBER = "晋市保办字〔2025〕1号"
+NUMBER_PATTERN = re.compile(r"晋市保办字〔\d{4}〕\d+号")
 REGION = "140500"
-YEAR = 2024
-AS_OF = date(2024, 12, 31)
 
 TITLES = {
     1: "任务完成情况",
@@ -164,7 +166,7 @@ def _tally(
             found=found,
             rectified=rectified,
             in_progress=counts[2] if in_progress else None,
-            as_of=AS_OF,
+            as_of=date(out.year, 12, 31),  # the report is as of the year's end
         )
     )
     return True
@@ -234,7 +236,7 @@ def _funds(out: Collector, rows: list[tuple[Row, str]]) -> None:
                 annex=row.annex,
                 line=row.line,
                 region_code=region,
-                year=YEAR,
+                year=out.year,
                 source="CENTRAL",
                 opening_balance=_amount(n[0]),
                 adjustment=_amount(n[1]),
@@ -256,7 +258,7 @@ def _loans(out: Collector, rows: list[tuple[Row, str]]) -> None:
                     annex=row.annex,
                     line=row.line,
                     region_code=region,
-                    year=YEAR,
+                    year=out.year,
                     lender=lender,
                     credit_line=_amount(n[credit]),
                     disbursed_cumulative=_amount(n[cumulative]),
@@ -266,7 +268,7 @@ def _loans(out: Collector, rows: list[tuple[Row, str]]) -> None:
         for index, subject in LOAN_STATED:
             out.stated(row, LOAN_COLUMNS[index].label, region, subject, n[index])
         if (bond := n[10]) is not None:
-            out.bond_issues.append(BondIssue(row.annex, row.line, region, YEAR, bond.value))
+            out.bond_issues.append(BondIssue(row.annex, row.line, region, out.year, bond.value))
 
 
 def _audits(out: Collector, rows: list[tuple[Row, str]]) -> None:
@@ -291,24 +293,35 @@ def _audits(out: Collector, rows: list[tuple[Row, str]]) -> None:
                 raise row.error("rate without counts", rate_column.label)
 
 
+# The sentence giving the provincial subsidy: granted, then spent by the year's end.
+PROVINCIAL = re.compile(r"省级财政补助资金([\d.]+)万元，截至\d{4}年底全市支出([\d.]+)万元")
+
+
 def _provincial_subsidy(out: Collector, source: SourceText) -> None:
     """The provincial subsidy is given only in prose; its account has no annex.
 
     Its stated rate (96.8%) is not kept: stated values need an annex.
     """
-    line = find_line(source.prose, "省级财政补助资金25万元，截至2024年底全市支出24.2万元")
+    found = next(
+        ((line, m) for line, text in source.prose if (m := PROVINCIAL.search(squeeze(text)))),
+        None,
+    )
+    if found is None:
+        raise SeedImportError(f"prose sentence not found: {PROVINCIAL.pattern}")
+    line, amounts = found
+    income, spent = Decimal(amounts[1]), Decimal(amounts[2])
     out.fund_accounts.append(
         FundAccount(
             annex=None,
             line=line,
             region_code=REGION,
-            year=YEAR,
+            year=out.year,
             source="PROVINCIAL",
             opening_balance=None,
             adjustment=None,
             flows=(
-                FundFlow("INCOME", "SECURED_HOUSING", Decimal("25")),
-                FundFlow("EXPENDITURE", "SECURED_HOUSING", Decimal("24.2")),
+                FundFlow("INCOME", "SECURED_HOUSING", income),
+                FundFlow("EXPENDITURE", "SECURED_HOUSING", spent),
             ),
         )
     )
@@ -317,16 +330,18 @@ def _provincial_subsidy(out: Collector, source: SourceText) -> None:
 HANDLERS = {1: _tasks, 2: _cohort, 3: _overdue, 4: _funds, 5: _loans, 6: _audits}
 
 
-def parse(source: SourceText, directory: RegionDirectory) -> SeedData:
-    preamble = read_preamble(source.prose, NUMBER)
+def parse(
+    source: SourceText, directory: RegionDirectory, document_number: str = NUMBER
+) -> SeedData:
+    preamble = read_preamble(source.prose, document_number)
     annexes = check_annexes(source, TITLES)
-    out = Collector(YEAR)
+    out = Collector(title_year(preamble))
     for number, handle in HANDLERS.items():
         annex = source.annex(number)
         handle(out, resolve_rows(directory, REGION, annex.name_label, annex.rows))
     _provincial_subsidy(out, source)
     document = DocumentInfo(
-        number=NUMBER,
+        number=preamble.number,
         issuer=preamble.issuer,
         title=preamble.title,
         issued_on=preamble.issued_on,

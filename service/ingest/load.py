@@ -7,12 +7,14 @@ over arrays (unnest), so the number of round trips does not grow with the data.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from service.ingest.errors import DocumentExistsError, UnknownCodeError
-from service.ingest.records import MilestoneData, SeedData
+from service.ingest.records import DocumentInfo, MilestoneData, SeedData
 from service.ingest.regions import REGIONS_DATA, RegionDirectory, read_csv
+from service.ingest.upsert import Table, TableCount, upsert
 
 if TYPE_CHECKING:  # only for annotations: loading needs no pool machinery
     from service.kit.db import Connection
@@ -27,6 +29,11 @@ def _none(value: str) -> str | None:
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
     """Row tuples to one list per column (the arguments of an unnest insert)."""
     return [[row[i] for row in rows] for i in range(width)]
+
+
+def _typed(*columns: str) -> tuple[tuple[str, str], ...]:
+    """("annex int", …) as (name, SQL type) pairs."""
+    return tuple((c.split(" ", 1)[0], c.split(" ", 1)[1]) for c in columns)
 
 
 async def load_catalogue(
@@ -107,167 +114,184 @@ async def _indicator_ids(conn: Connection, codes: set[str]) -> dict[str, int]:
     return ids
 
 
-async def load_document(conn: Connection, data: SeedData) -> int:
-    """Insert one document and all its records; returns the document id."""
-    doc = data.document
-    if await conn.fetchval("select exists (select 1 from documents where number = $1)", doc.number):
-        raise DocumentExistsError(doc.number)
-    document_id: int = await conn.fetchval(
+@dataclass(frozen=True)
+class LoadReport:
+    document_id: int
+    number: str
+    new_document: bool  # False: the number was loaded before (its records are compared)
+    counts: dict[str, TableCount]  # per table: records new, changed, unchanged
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(c.new or c.changed for c in self.counts.values())
+
+
+FIGURES = Table(
+    "figures",
+    _typed("annex int", "source_line int", "region_code text", "year int", "indicator_id int",
+           "kind text", "value numeric"),
+    key=("region_code", "year", "indicator_id", "kind"),
+    compared=("value",),
+)  # fmt: skip
+STATED_VALUES = Table(
+    "stated_values",
+    _typed("annex int", "source_line int", "region_code text", "subject text", "value numeric",
+           "decimals int", "is_percent bool"),
+    key=("document_id", "annex", "region_code", "subject"),
+    compared=("value", "decimals", "is_percent", "source_line"),
+    sourced=False,
+)  # fmt: skip
+FUND_ACCOUNTS = Table(
+    "fund_accounts",
+    _typed("annex int", "source_line int", "region_code text", "year int", "source text",
+           "opening_balance numeric", "adjustment numeric"),
+    key=("region_code", "year", "source"),
+    compared=("opening_balance", "adjustment"),
+    places=("opening_balance", "adjustment"),
+)  # fmt: skip
+FUND_FLOWS = Table(
+    "fund_flows",
+    _typed("account_id int", "direction text", "category text", "amount numeric"),
+    key=("account_id", "direction", "category"),
+    compared=("amount",),
+    sourced=False,
+    documented=False,
+    places=("amount",),
+)
+LOAN_FACILITIES = Table(
+    "loan_facilities",
+    _typed("annex int", "source_line int", "region_code text", "year int", "lender_code text",
+           "credit_line numeric", "disbursed_cumulative numeric", "disbursed_in_year numeric"),
+    key=("region_code", "year", "lender_code"),
+    compared=("credit_line", "disbursed_cumulative", "disbursed_in_year"),
+    places=("credit_line", "disbursed_cumulative", "disbursed_in_year"),
+)  # fmt: skip
+BOND_ISSUES = Table(
+    "bond_issues",
+    _typed("annex int", "source_line int", "region_code text", "year int", "amount numeric"),
+    key=("region_code", "year"),
+    compared=("amount",),
+    places=("amount",),
+)
+RECTIFICATION_TALLIES = Table(
+    "rectification_tallies",
+    _typed("annex int", "source_line int", "region_code text", "campaign_code text", "item text",
+           "found int", "rectified int", "in_progress int", "as_of date"),
+    key=("region_code", "campaign_code", "item"),
+    compared=("found", "rectified", "in_progress", "as_of"),
+)  # fmt: skip
+
+
+async def _document(conn: Connection, doc: DocumentInfo) -> tuple[int, bool]:
+    """The document's id, and whether it is new; its annexes added if missing."""
+    document_id = await conn.fetchval(
         """insert into documents (number, issuer, title, issued_on, region_code)
-           values ($1, $2, $3, $4, $5) returning id""",
+           values ($1, $2, $3, $4, $5) on conflict (number) do nothing returning id""",
         doc.number,
         doc.issuer,
         doc.title,
         doc.issued_on,
         doc.region_code,
     )
+    new = document_id is not None
+    if not new:
+        document_id = await conn.fetchval("select id from documents where number = $1", doc.number)
     await conn.execute(
         """insert into document_annexes (document_id, annex, title)
-           select $1, * from unnest($2::int[], $3::text[])""",
+           select $1, * from unnest($2::int[], $3::text[]) on conflict do nothing""",
         document_id,
         *_columns([(a.annex, a.title) for a in doc.annexes], 2),
     )
-    if data.figures:
-        ids = await _indicator_ids(conn, {f.indicator for f in data.figures})
-        await conn.execute(
-            """insert into figures (document_id, annex, source_line, region_code, year,
-                   indicator_id, kind, value)
-               select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::int[],
-                   $7::text[], $8::numeric[])""",
-            document_id,
-            *_columns(
-                [
-                    (f.annex, f.line, f.region_code, f.year, ids[f.indicator], f.kind, f.value)
-                    for f in data.figures
-                ],
-                7,
-            ),
-        )
-    if data.stated_values:
-        await conn.execute(
-            """insert into stated_values (document_id, annex, source_line, region_code, subject,
-                   value, decimals, is_percent)
-               select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::text[],
-                   $6::numeric[], $7::int[], $8::bool[])""",
-            document_id,
-            *_columns(
-                [
-                    (s.annex, s.line, s.region_code, s.subject, s.value, s.decimals, s.is_percent)
-                    for s in data.stated_values
-                ],
-                7,
-            ),
-        )
-    await _load_funds(conn, document_id, data)
-    if data.loan_facilities:
-        await conn.execute(
-            """insert into loan_facilities (document_id, annex, source_line, region_code, year,
-                   lender_code, credit_line, disbursed_cumulative, disbursed_in_year,
-                   credit_line_places, disbursed_cumulative_places, disbursed_in_year_places)
-               select $1, *, scale(c), scale(d), scale(y)
-               from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
-                   $7::numeric[], $8::numeric[], $9::numeric[]) as t (a, l, r, yr, k, c, d, y)""",
-            document_id,
-            *_columns(
-                [
-                    (
-                        x.annex,
-                        x.line,
-                        x.region_code,
-                        x.year,
-                        x.lender,
-                        x.credit_line,
-                        x.disbursed_cumulative,
-                        x.disbursed_in_year,
-                    )
-                    for x in data.loan_facilities
-                ],
-                8,
-            ),
-        )
-    if data.bond_issues:
-        await conn.execute(
-            """insert into bond_issues (document_id, annex, source_line, region_code, year, amount,
-                   amount_places)
-               select $1, *, scale(v)
-               from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::numeric[])
-                   as t (a, l, r, y, v)""",
-            document_id,
-            *_columns(
-                [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues], 5
-            ),
-        )
-    if data.rectification_tallies:
-        await conn.execute(
-            """insert into rectification_tallies (document_id, annex, source_line, region_code,
-                   campaign_code, item, found, rectified, in_progress, as_of)
-               select $1, * from unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
-                   $7::int[], $8::int[], $9::int[], $10::date[])""",
-            document_id,
-            *_columns(
-                [
-                    (
-                        t.annex,
-                        t.line,
-                        t.region_code,
-                        t.campaign,
-                        t.item,
-                        t.found,
-                        t.rectified,
-                        t.in_progress,
-                        t.as_of,
-                    )
-                    for t in data.rectification_tallies
-                ],
-                9,
-            ),
-        )
-    return document_id
+    return int(document_id), new
 
 
-async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> None:
-    """Accounts in one statement, then all their flows in one."""
-    if not data.fund_accounts:
-        return
-    accounts = data.fund_accounts
-    rows = await conn.fetch(
-        """insert into fund_accounts (document_id, annex, source_line, region_code, year, source,
-               opening_balance, adjustment, opening_balance_places, adjustment_places)
-           select $1, *, scale(o), scale(j)
-           from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[],
-               $7::numeric[], $8::numeric[]) as t (a, l, r, y, s, o, j)
-           returning id, region_code, year, source""",
-        document_id,
-        *_columns(
-            [
-                (
-                    a.annex,
-                    a.line,
-                    a.region_code,
-                    a.year,
-                    a.source,
-                    a.opening_balance,
-                    a.adjustment,
-                )
-                for a in accounts
-            ],
-            7,
-        ),
+async def load_document(conn: Connection, data: SeedData) -> LoadReport:
+    """Write one document and all its records: new keys inserted, changed ones as new
+    revisions naming this document, equal ones left alone. A document loaded before
+    whose records all equal the stored ones is refused (DocumentExistsError)."""
+    # the published places this import sets are kept (anju_forget_published_places)
+    await conn.execute("select set_config('anju.import', $1, true)", data.document.number)
+    document_id, new_document = await _document(conn, data.document)
+    counts: dict[str, TableCount] = {}
+    ids = await _indicator_ids(conn, {f.indicator for f in data.figures}) if data.figures else {}
+    figures = [
+        (f.annex, f.line, f.region_code, f.year, ids[f.indicator], f.kind, f.value)
+        for f in data.figures
+    ]
+    counts["figures"], _ = await upsert(conn, FIGURES, figures, document_id)
+    stated = [
+        (s.annex, s.line, s.region_code, s.subject, s.value, s.decimals, s.is_percent)
+        for s in data.stated_values
+    ]
+    counts["stated_values"], _ = await upsert(conn, STATED_VALUES, stated, document_id)
+    counts.update(await _load_funds(conn, document_id, data))
+    loans = [
+        (x.annex, x.line, x.region_code, x.year, x.lender, x.credit_line,
+         x.disbursed_cumulative, x.disbursed_in_year)
+        for x in data.loan_facilities
+    ]  # fmt: skip
+    counts["loan_facilities"], _ = await upsert(conn, LOAN_FACILITIES, loans, document_id)
+    bonds = [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues]
+    counts["bond_issues"], _ = await upsert(conn, BOND_ISSUES, bonds, document_id)
+    tallies = [
+        (t.annex, t.line, t.region_code, t.campaign, t.item, t.found, t.rectified,
+         t.in_progress, t.as_of)
+        for t in data.rectification_tallies
+    ]  # fmt: skip
+    counts["rectification_tallies"], _ = await upsert(
+        conn, RECTIFICATION_TALLIES, tallies, document_id
     )
-    # (region, year, source) is unique, so it identifies the returned ids.
-    ids = {(r["region_code"], r["year"], r["source"]): r["id"] for r in rows}
+    report = LoadReport(document_id, data.document.number, new_document, counts)
+    if not new_document and not report.changed_anything:
+        raise DocumentExistsError(data.document.number)
+    return report
+
+
+async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> dict[str, TableCount]:
+    """Accounts in one statement, then all their flows in one. An account whose flows
+    changed is a changed account too: it then names this document."""
+    if not data.fund_accounts:
+        return {}
+    accounts = data.fund_accounts
+    rows = [
+        (a.annex, a.line, a.region_code, a.year, a.source, a.opening_balance, a.adjustment)
+        for a in accounts
+    ]
+    count, written = await upsert(conn, FUND_ACCOUNTS, rows, document_id)
+    # (region, year, source) is unique, so it identifies the accounts' ids.
+    stored = await conn.fetch(
+        """select a.id, a.region_code, a.year, a.source from fund_accounts a
+           join unnest($1::text[], $2::int[], $3::text[]) as k (region_code, year, source)
+           using (region_code, year, source)""",
+        *_columns([(a.region_code, a.year, a.source) for a in accounts], 3),
+    )
+    ids = {(r["region_code"], r["year"], r["source"]): r["id"] for r in stored}
     flows = [
         (ids[(a.region_code, a.year, a.source)], f.direction, f.category, f.amount)
         for a in accounts
         for f in a.flows
     ]
-    if flows:
+    flow_count, flows_written = await upsert(conn, FUND_FLOWS, flows)
+    touched = {r["account_id"] for r in flows_written} - {r["id"] for r in written}
+    if touched:
         await conn.execute(
-            """insert into fund_flows (account_id, direction, category, amount, amount_places)
-               select *, scale(v)
-               from unnest($1::int[], $2::text[], $3::text[], $4::numeric[]) as t (i, d, c, v)""",
-            *_columns(flows, 4),
+            """update fund_accounts a set document_id = $1, annex = k.annex,
+                   source_line = k.source_line, source_principal = null,
+                   source_request_id = null, updated_at = now()
+               from unnest($2::int[], $3::int[], $4::int[]) as k (id, annex, source_line)
+               where a.id = k.id""",
+            document_id,
+            *_columns(
+                [
+                    (ids[(a.region_code, a.year, a.source)], a.annex, a.line)
+                    for a in accounts
+                    if ids[(a.region_code, a.year, a.source)] in touched
+                ],
+                3,
+            ),
         )
+        count = TableCount(count.new, count.changed + len(touched), count.unchanged - len(touched))
+    return {"fund_accounts": count, "fund_flows": flow_count}
 
 
 async def load_milestones(conn: Connection, data: MilestoneData) -> int:

@@ -10,6 +10,7 @@ from service.ingest.records import AnnexInfo
 from service.ingest.tables import SourceText, squeeze
 
 DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ def read_preamble(prose: Sequence[tuple[int, str]], number: str) -> Preamble:
         title="".join(title),
         issued_on=date(int(issued[1]), int(issued[2]), int(issued[3])),
     )
+
+
+def title_year(preamble: Preamble) -> int:
+    """The year a document's figures belong to, as its title names it (2024年, 2024年度)."""
+    found = TITLE_YEAR.search(preamble.title)
+    if found is None:
+        raise SeedImportError(f"cannot read the year from the title of {preamble.number}")
+    return int(found[1])
 
 
 def find_line(prose: Sequence[tuple[int, str]], fragment: str) -> int:

@@ -5,6 +5,7 @@ Rows come in tree order: a city row opens the city, and the county rows after it
 """
 
 import csv
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,20 @@ class RegionResolver:
             if below is not None:
                 return below.code
         where = f" under {self.scope.name}" if self.scope is not None else ""
-        raise row.error(f"unknown region '{row.name}'{where}", self.name_label)
+        hint = self._suggestion(name)
+        raise row.error(f"unknown region '{row.name}'{where}{hint}", self.name_label)
+
+    def _suggestion(self, name: str) -> str:
+        """'; did you mean …?' with the nearest names a row here could have used."""
+        parents = [self.root] + ([self.scope] if self.scope not in (None, self.root) else [])
+        names = {
+            normalise_name(child.name): child.name
+            for parent in parents
+            if parent is not None
+            for child in self.directory.children(parent.code)
+        }
+        nearest = [names[n] for n in difflib.get_close_matches(name, names, n=3, cutoff=0.5)]
+        return f"; did you mean {' or '.join(nearest)}?" if nearest else ""
 
 
 def resolve_rows(

@@ -332,18 +332,38 @@ class Database:
                     _read_from("primary")
                     yield session
 
+    async def fetchrow_routed(self, sql: str, *args: Any) -> asyncpg.Record | None:
+        """One statement outside a transaction (bookkeeping, never observed), on the
+        server this request's reads go to; after it fell back to the primary, the
+        request's later reads stay there (they must not see an older replica)."""
+        with _translated(self.timeouts):
+            if not self.has_replica:
+                async with _borrowed(self.write_pool, self.timeouts.acquire_s) as conn:
+                    return await conn.fetchrow(sql, *args)
+            async with self._routed_read(in_transaction=False) as session:
+                row = await session.fetchrow(sql, *args)
+            routing = replicas.current()
+            if routing and routing.source == "primary":
+                routing.primary_only = True
+            return row
+
     @asynccontextmanager
-    async def _routed_read(self) -> AsyncIterator[Session]:
+    async def _routed_read(self, *, in_transaction: bool = True) -> AsyncIterator[Session]:
         """A read snapshot on the replica when it may answer, else on the primary. Only
         opening the snapshot falls back: a statement that fails later is the caller's."""
         routing = replicas.current()
         async with AsyncExitStack() as stack:
             session: Session | None = None
-            if self.breaker.closed and not (routing and routing.wrote):
+            if self.breaker.closed and not (routing and (routing.wrote or routing.primary_only)):
                 min_lsn = routing.min_lsn if routing else None
                 try:
                     session = await stack.enter_async_context(
-                        self._snapshot(self.read_pool, True, self._replayed(min_lsn))
+                        self._snapshot(
+                            self.read_pool,
+                            True,
+                            self._replayed(min_lsn),
+                            in_transaction=in_transaction,
+                        )
                     )
                     self.breaker.succeeded()
                 except ReplicaBehind:
@@ -354,7 +374,9 @@ class Database:
                     self.breaker.failed()
                     log.warning("replica unreachable (%s); reading from the primary", error)
             if session is None:
-                session = await stack.enter_async_context(self._snapshot(self.write_pool, True))
+                session = await stack.enter_async_context(
+                    self._snapshot(self.write_pool, True, in_transaction=in_transaction)
+                )
                 _read_from("primary")
             else:
                 _read_from("replica")
@@ -400,10 +422,15 @@ class Database:
         pool: asyncpg.Pool,
         readonly: bool,
         ready: "Callable[[Connection], Awaitable[None]] | None" = None,
+        *,
+        in_transaction: bool = True,
     ) -> AsyncIterator[Session]:
         async with _borrowed(pool, self.timeouts.acquire_s) as conn:
             if ready:
                 await ready(conn)
+            if not in_transaction:
+                yield Session(conn)
+                return
             logger = self._observe if self.observers else None
             if logger:
                 conn.add_query_logger(logger)

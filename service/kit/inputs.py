@@ -6,6 +6,7 @@ GraphQL applies the same functions through `service.kit.graphql_inputs`.
 """
 
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -133,3 +134,15 @@ Amount = Annotated[
         }
     ),
 ]
+
+
+def _iso_moment(value: Any) -> Any:
+    # pydantic would read a bare number as seconds since 1970; the contract says
+    # date-time, so only ISO 8601 text (or a datetime) is a moment here.
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-24T08:00:00Z")
+    return value
+
+
+# A point in time from a query string; UTC when it has no offset (the service says so).
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]

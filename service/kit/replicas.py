@@ -44,6 +44,8 @@ class Routing:
     min_lsn: str | None = None
     # set by a write transaction: later reads of the request see it only on the primary
     wrote: bool = False
+    # set when the request's data version was read on the primary: its reads stay there
+    primary_only: bool = False
     # the WAL position after this request's last commit (X-Anju-LSN)
     lsn: str | None = None
     # where the request's last read went

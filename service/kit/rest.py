@@ -34,10 +34,28 @@ def _page_request(
 
 PageParams = Annotated[PageRequest, Depends(_page_request)]
 
+
+def _limit_request(
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1–500, default 100)")
+    ] = None,
+) -> PageRequest:
+    return PageRequest.of(limit, None)
+
+
+# Lists that page by cursor (the changes feed) take a page size and no offset.
+LimitParams = Annotated[PageRequest, Depends(_limit_request)]
+
 # The query parameters of every list that reads a region or its subtree.
 Region = Annotated[ShortText, Query(description="Region code, e.g. 140500")]
 Descendants = Annotated[bool, Query(description="Include the whole subtree")]
 Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
+# Programmes are data: a code is checked against the catalogue per request, so one
+# added at run time is a valid filter at once.
+ProgrammeCode = Annotated[
+    ShortText | None,
+    Query(description="Programme code of the catalogue (/programmes), e.g. RENTAL_HOUSING"),
+]
 
 
 class PageOut(BaseModel, Generic[T]):

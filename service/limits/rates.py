@@ -9,7 +9,7 @@ schema extension once the operation is known.
 """
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from strawberry.extensions import SchemaExtension
@@ -21,10 +21,14 @@ from service.auth.principal import Principal
 from service.config import Settings
 from service.kit.db import Database
 from service.kit.errors import TooManyRequests
-from service.limits import store
+from service.limits.counters import Counters
 from service.limits.graphql_rules import limit_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Noted in the request's state by whoever charged the read budget first (the response
+# cache does, for the reads it may answer), so that the request is charged once: True,
+# or the refusal, which the dependency then raises.
+CHARGED = "rate_limit_charged"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class RateLimiter:
     reads: int
     writes: int
     anonymous_reads: int
+    counters: Counters = field(compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RateLimiter":
@@ -41,6 +46,11 @@ class RateLimiter:
             settings.rate_limit_reads,
             settings.rate_limit_writes,
             settings.rate_limit_anonymous_reads,
+            Counters(
+                settings.rate_limit_window_seconds,
+                settings.rate_limit_flush_seconds,
+                settings.rate_limit_exact_last,
+            ),
         )
 
     @property
@@ -64,8 +74,7 @@ class RateLimiter:
         setting, key, budget = self.budget(principal, address, write)
         if budget == 0:
             return  # off: not even the statement
-        async with database.connection() as conn:
-            hits, seconds_left = await store.hit(conn, key, self.window_seconds)
+        hits, seconds_left = await self.counters.hit(database, key, budget)
         if hits > budget:
             raise TooManyRequests(
                 f"more than {budget} requests per {self.window_seconds} s ({setting});"
@@ -84,7 +93,10 @@ async def rate_limit(request: Request, principal: CurrentPrincipal) -> None:
     """App-wide dependency. Every route needs the caller anyway, so the token is verified
     once (FastAPI caches the dependency within a request)."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    if limiter.enabled:
+    charged = getattr(request.state, CHARGED, None)
+    if isinstance(charged, TooManyRequests):
+        raise charged
+    if limiter.enabled and charged is None:
         graphql = request.url.path.startswith("/graphql")
         write = request.method not in SAFE_METHODS and not graphql
         await limiter.charge(request.app.state.db, principal, client_address(request), write)

@@ -8,7 +8,6 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 
 from service.figures.graphql import SourceType
-from service.figures.schemas import Source
 from service.kit.db import Session
 from service.kit.graphql import (
     Context,
@@ -24,10 +23,6 @@ from service.kit.graphql_inputs import Limit, Offset, OptionalYear, Year
 from service.loans import service
 from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
 from service.regions.ref import RegionRef, region_of
-
-
-def _source(s: Source) -> SourceType:
-    return SourceType(document_number=s.document_number, annex=s.annex, line=s.line)
 
 
 @strawberry.type(name="Lender", description="A policy bank lending for shantytown renewal.")
@@ -59,7 +54,7 @@ class LoanFacilityType:
             disbursed_cumulative=f.disbursed_cumulative,
             disbursed_in_year=f.disbursed_in_year,
             disbursement_rate=f.disbursement_rate,
-            source=_source(f.source),
+            source=SourceType.from_record(f.source),
             last_changed=f.last_changed,
         )
 
@@ -119,7 +114,7 @@ class BondIssueType:
             region_code=b.region_code,
             year=b.year,
             amount=b.amount,
-            source=_source(b.source),
+            source=SourceType.from_record(b.source),
             last_changed=b.last_changed,
         )
 

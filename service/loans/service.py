@@ -9,7 +9,7 @@ from service.auth import policy
 from service.auth.principal import Principal
 from service.catalogue.schemas import Unit
 from service.catalogue.units import check_amount
-from service.figures.schemas import Source
+from service.figures.sources import source_of
 from service.kit.db import Session
 from service.kit.decimals import percent, total
 from service.kit.errors import InvalidInput, NotFound
@@ -95,12 +95,6 @@ def summary(code: str, year: int, facilities: list[LoanFacility]) -> RegionLoans
     )
 
 
-def _source(row: asyncpg.Record) -> Source:
-    return Source(
-        document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
-    )
-
-
 def _facility(row: asyncpg.Record) -> LoanFacility:
     return LoanFacility(
         region_code=row["region_code"],
@@ -112,7 +106,7 @@ def _facility(row: asyncpg.Record) -> LoanFacility:
         disbursed_cumulative=row["disbursed_cumulative"],
         disbursed_in_year=row["disbursed_in_year"],
         disbursement_rate=percent(row["disbursed_cumulative"], row["credit_line"]),
-        source=_source(row),
+        source=source_of(row),
         last_changed=row["updated_at"],
     )
 
@@ -122,7 +116,7 @@ def _bond(row: asyncpg.Record) -> BondIssue:
         region_code=row["region_code"],
         year=row["year"],
         amount=row["amount"],
-        source=_source(row),
+        source=source_of(row),
         last_changed=row["updated_at"],
     )
 

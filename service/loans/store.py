@@ -9,7 +9,8 @@ from service.kit.db import Session
 _FACILITY = """
     l.region_code, l.year, l.credit_line, l.disbursed_cumulative, l.disbursed_in_year,
     n.code as lender_code, n.name_zh as lender_zh, n.short_zh as lender_short_zh,
-    d.number as document_number, l.annex, l.source_line, l.updated_at
+    d.number as document_number, l.annex, l.source_line, l.updated_at,
+    l.source_principal, l.source_request_id
 """
 
 # Pages count (region, year) groups, so a region's lenders are never split across pages.
@@ -65,7 +66,7 @@ async def loans_of(db: Session, codes: list[str], year: int | None) -> list[asyn
 
 _BOND = """
     b.region_code, b.year, b.amount, d.number as document_number, b.annex, b.source_line,
-    b.updated_at
+    b.updated_at, b.source_principal, b.source_request_id
 """
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
-from service.catalogue.graphql import ProgrammeEnum
-from service.kit.graphql import Context, PageType, described_enum, enum_value, page_request
+from service.catalogue.programme_scalar import Programme
+from service.kit.graphql import Context, PageType, described_enum, page_request
 from service.kit.graphql_inputs import Limit, Offset
 from service.milestones import service
 from service.milestones.schemas import MILESTONE_PHASE_NAMES_ZH, Milestone, MilestoneFilter
@@ -22,7 +22,7 @@ class MilestoneType:
     id: int
     document_id: int
     document_number: str
-    programme: ProgrammeEnum
+    programme: Programme
     programme_zh: str
     phase: MilestonePhaseEnum
     scope_zh: str = strawberry.field(description="Which projects the deadline covers")
@@ -37,7 +37,7 @@ class MilestoneType:
             id=m.id,
             document_id=m.document_id,
             document_number=m.document_number,
-            programme=ProgrammeEnum(m.programme),
+            programme=m.programme,
             programme_zh=m.programme_zh,
             phase=MilestonePhaseEnum(m.phase.value),
             scope_zh=m.scope_zh,
@@ -57,11 +57,11 @@ class MilestonesQuery:
     async def milestones(
         self,
         info: strawberry.Info[Context, Any],
-        programme: ProgrammeEnum | None = None,
+        programme: Programme | None = None,
         document: int | None = None,
         limit: Limit = None,
         offset: Offset = None,
     ) -> MilestonePage:
-        flt = MilestoneFilter(programme=enum_value(programme), document=document)
+        flt = MilestoneFilter(programme=programme, document=document)
         page = await service.milestones(info.context.db, flt, page_request(limit, offset))
         return MilestonePage.from_page(page, MilestoneType.from_record)

@@ -5,9 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.auth.sessions import ReadDb
-from service.catalogue.schemas import Programme
 from service.kit.inputs import Id
-from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams
+from service.kit.rest import PROBLEM_RESPONSES, PageOut, PageParams, ProgrammeCode
 from service.milestones import service
 from service.milestones.schemas import Milestone, MilestoneFilter
 
@@ -18,8 +17,8 @@ router = APIRouter(tags=["milestones"], responses=PROBLEM_RESPONSES)
 async def list_milestones(
     db: ReadDb,
     page: PageParams,
-    programme: Programme | None = None,
+    programme: ProgrammeCode = None,
     document: Annotated[Id | None, Query(description="Id of the document setting them")] = None,
 ) -> PageOut[Milestone]:
-    flt = MilestoneFilter(programme=programme.value if programme else None, document=document)
+    flt = MilestoneFilter(programme=programme, document=document)
     return PageOut.of(await service.milestones(db, flt, page))

@@ -71,8 +71,12 @@ class RequestObserver:
 
         disconnected = False
 
+        complete = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status, disconnected
+            nonlocal status, disconnected, complete
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                complete = True
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)["X-Request-ID"] = rid
@@ -82,15 +86,25 @@ class RequestObserver:
                 disconnected = True
                 raise
 
+        async def receive_noting_leave() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            # after the whole answer, servers say "disconnect" to any further receive
+            left = message["type"] == "http.disconnect" and not complete
+            disconnected = disconnected or left
+            return message
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_noting_leave, send_with_id)
         except Exception as error:
             # Nobody left to answer: the access line says so, with no traceback. What the
             # leaving caused (a COPY cut off, its transaction then unusable) is part of it.
             if not (disconnected or isinstance(error, DISCONNECTS)):
                 raise
-            disconnected, status = True, CLIENT_CLOSED
+            disconnected = True
         finally:
+            if disconnected:  # whatever was answered, nobody received it
+                status = CLIENT_CLOSED
             try:
                 seconds = time.perf_counter() - start
                 self._observe(scope, at, seconds, status, rid, disconnected=disconnected)

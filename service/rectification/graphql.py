@@ -82,9 +82,7 @@ class TallyType:
             in_progress=t.in_progress,
             as_of=t.as_of,
             rate=t.rate,
-            source=SourceType(
-                document_number=t.source.document_number, annex=t.source.annex, line=t.source.line
-            ),
+            source=SourceType.from_record(t.source),
             last_changed=t.last_changed,
         )
 

@@ -8,7 +8,7 @@ import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
-from service.figures.schemas import Source
+from service.figures.sources import source_of
 from service.kit.db import Session
 from service.kit.decimals import percent
 from service.kit.errors import Conflict, InvalidInput, NotFound
@@ -101,9 +101,7 @@ def _tally(row: asyncpg.Record) -> Tally:
         in_progress=row["in_progress"],
         as_of=row["as_of"],
         rate=_rate(row["rectified"], row["found"]),
-        source=Source(
-            document_number=row["document_number"], annex=row["annex"], line=row["source_line"]
-        ),
+        source=source_of(row),
         last_changed=row["updated_at"],
     )
 

@@ -10,7 +10,8 @@ from service.rectification.schemas import Campaign, SummaryFilter, TallyFilter
 _TALLY = """
     t.region_code, t.item, t.found, t.rectified, t.in_progress, t.as_of,
     c.code as campaign_code, c.name_zh as campaign_zh, c.kind as campaign_kind,
-    c.year as campaign_year, d.number as document_number, t.annex, t.source_line, t.updated_at
+    c.year as campaign_year, d.number as document_number, t.annex, t.source_line, t.updated_at,
+    t.source_principal, t.source_request_id
 """
 _TALLY_FROM = """
     from rectification_tallies t

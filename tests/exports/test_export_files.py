@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell as OpenpyxlCell
 
 from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
-from service.exports import formats, store
+from service.exports import formats
 from service.exports.schemas import FIGURE_COLUMNS, Cell
+from service.exports.sheet_sql import iso_utc
 from service.figures.schemas import KIND_NAMES_ZH, FigureKind
 from service.kit.db import Database
 from tests.exports.files import records
@@ -155,7 +156,7 @@ async def test_moments_are_written_as_python_writes_them(demo_conn: asyncpg.Conn
         datetime(2026, 11, 24, 21, 54, 16, 1, tzinfo=UTC),
     ]
     texts = await demo_conn.fetch(
-        f"select {store._ISO_UPDATED_AT} as text from unnest($1::timestamptz[]) as f (updated_at)",
+        f"select {iso_utc('f.updated_at')} as text from unnest($1::timestamptz[]) as f (updated_at)",
         moments,
     )
     assert [t["text"] for t in texts] == [m.isoformat() for m in moments]

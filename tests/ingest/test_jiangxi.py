@@ -132,7 +132,8 @@ def test_unknown_region_in_the_real_document(directory: RegionDirectory) -> None
         parse_seed_source(text, directory)
     assert (
         str(caught.value)
-        == "附件3 line 201 column 市、县名称: unknown region '德安区' under 九江市"
+        == "附件3 line 201 column 市、县名称: unknown region '德安区' under 九江市;"
+        " did you mean 德安县?"
     )
 
 

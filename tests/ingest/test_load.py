@@ -48,7 +48,8 @@ async def test_catalogue_upsert_is_idempotent(conn: asyncpg.Connection) -> None:
 async def test_load_jiangxi(conn: asyncpg.Connection) -> None:
     data = shipped("jiangxi-2024-plan.json")
     counting = CountingConnection(conn)
-    document_id = await load.load_document(counting, data)  # type: ignore[arg-type]
+    report = await load.load_document(counting, data)  # type: ignore[arg-type]
+    document_id = report.document_id
     assert counting.statements <= 10
     assert await conn.fetchval(
         "select count(*) from figures where document_id = $1", document_id
@@ -68,7 +69,8 @@ async def test_load_jiangxi(conn: asyncpg.Connection) -> None:
 async def test_load_jincheng(conn: asyncpg.Connection) -> None:
     data = shipped("jincheng-2024-report.json")
     counting = CountingConnection(conn)
-    document_id = await load.load_document(counting, data)  # type: ignore[arg-type]
+    report = await load.load_document(counting, data)  # type: ignore[arg-type]
+    document_id = report.document_id
     assert counting.statements <= 12
     for table, expected in [
         ("figures", len(data.figures)),

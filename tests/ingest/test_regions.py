@@ -57,7 +57,9 @@ def test_county_under_the_wrong_city_is_an_error(directory: RegionDirectory) -> 
     with pytest.raises(SeedImportError) as caught:
         codes(directory, "360000", "九江市", "南昌县")
     assert (
-        str(caught.value) == "附件2 line 11 column 市、县名称: unknown region '南昌县' under 九江市"
+        str(caught.value)
+        == "附件2 line 11 column 市、县名称: unknown region '南昌县' under 九江市;"
+        " did you mean 都昌县 or 南昌市?"
     )
 
 

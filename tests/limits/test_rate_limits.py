@@ -169,3 +169,54 @@ async def test_a_full_pool_does_not_wait_on_itself(demo_url: str) -> None:
     finally:
         await database.close()
     assert all(len(body["data"]["programmes"]) > 5 for body in bodies)
+
+
+async def test_two_workers_counting_locally_share_one_budget(wdb: Database) -> None:
+    """Far from the budget's end each worker counts locally and adds its counts to the
+    shared table when it flushes; the last requests of the budget are counted at once,
+    so two workers together let exactly the budget through (each flushing before the
+    other answers: a worker cannot know what another has not flushed yet), and the table
+    ends up with every request."""
+    headers = bearer(token_for("360000", Scope.FIGURES_READ, subject="two-worker-reader"))
+    statuses: list[int] = []
+    async with (
+        app_client(wdb, headers, rate_limit_reads=30, rate_limit_flush_seconds=5) as first,
+        app_client(wdb, headers, rate_limit_reads=30, rate_limit_flush_seconds=5) as second,
+    ):
+        for _ in range(30):
+            for client in (first, second):
+                statuses.append((await client.get("/api/v1/programmes")).status_code)
+                limiter = client._transport.app.state.rate_limiter  # type: ignore[attr-defined]
+                await limiter.counters.flush(wdb)
+    assert statuses[:30] == [200] * 30
+    assert statuses[30:] == [429] * 30
+    async with wdb.write_pool.acquire() as conn:
+        hits = await conn.fetchval(
+            "select hits from rate_limits where key = 'read:sub:two-worker-reader'"
+        )
+    assert hits == 60
+
+
+async def test_far_below_the_budget_a_request_sends_no_statement(wdb: Database) -> None:
+    """Its count is added to the shared table in the background, a flush interval later."""
+    cheap = bearer(token_for("360000", Scope.FIGURES_READ, subject="cheap-reader"))
+    async with app_client(wdb, cheap, rate_limit_reads=1000, rate_limit_flush_seconds=5) as client:
+        for _ in range(20):
+            assert (await client.get("/api/v1/programmes")).status_code == 200
+        async with wdb.write_pool.acquire() as conn:
+            assert await conn.fetchval("select count(*) from rate_limits") == 0
+    later = bearer(token_for("360000", Scope.FIGURES_READ, subject="flushed-reader"))
+    async with app_client(
+        wdb, later, rate_limit_reads=1000, rate_limit_flush_seconds=0.05
+    ) as client:
+        for _ in range(5):
+            assert (await client.get("/api/v1/programmes")).status_code == 200
+        async with wdb.write_pool.acquire() as conn:
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                hits = await conn.fetchval(
+                    "select hits from rate_limits where key = 'read:sub:flushed-reader'"
+                )
+                if hits == 5:
+                    break
+    assert hits == 5

@@ -78,7 +78,7 @@ async def _gone_while_asking(app: FastAPI) -> None:
     receive.calls = 0  # type: ignore[attr-defined]
 
     async def send(message: MutableMapping[str, Any]) -> None:
-        raise AssertionError(f"nobody is there to answer: {message}")
+        pass  # as uvicorn does once the client has gone
 
     await app(_scope("POST", "/graphql", b'{"query": "{ regions { code } }"}'), receive, send)
 

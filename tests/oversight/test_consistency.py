@@ -85,6 +85,8 @@ async def test_a_finding_names_the_regions_both_values_and_the_source(
         "annex": 7,
         "line": 441,
         "principal": None,
+        "request_id": None,
+        "changed_at": None,
     }
     parts = {p["region_name"]: p["value"] for p in buildings["parts"]}
     assert len(parts) == 12 and parts["景德镇市"] == parts["九江市"] == "2786"
@@ -200,6 +202,17 @@ async def test_anju_import_runs_the_check_and_prints_a_summary(
         get_settings.cache_clear()
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "imported 晋市保办字〔2025〕1号 as document 1"
+    # what it wrote, per table (tests/ingest/test_documents_again.py for a reissue)
+    assert lines[1:8] == [
+        "  figures: 89 new, 0 changed, 0 unchanged",
+        "  stated_values: 112 new, 0 changed, 0 unchanged",
+        "  fund_accounts: 8 new, 0 changed, 0 unchanged",
+        "  fund_flows: 28 new, 0 changed, 0 unchanged",
+        "  loan_facilities: 16 new, 0 changed, 0 unchanged",
+        "  bond_issues: 4 new, 0 changed, 0 unchanged",
+        "  rectification_tallies: 30 new, 0 changed, 0 unchanged",
+    ]
+    del lines[1:8]
     assert lines[1] == (
         "consistency: 0 mismatches, 3 rounding differences, 0 not derivable in 155 comparisons"
     )

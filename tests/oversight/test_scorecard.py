@@ -6,7 +6,9 @@ import httpx
 
 from tests.graphql_client import gql
 
-REPORT = {"document_number": "晋市保办字〔2025〕1号", "principal": None}
+# an imported value's source: its document (no principal, request or time of a write)
+IMPORTED = {"principal": None, "request_id": None, "changed_at": None}
+REPORT = {"document_number": "晋市保办字〔2025〕1号", **IMPORTED}
 
 # 泽州县 in 2024, as 晋市保办字〔2025〕1号 has it:
 # (measure, value, target, rate, rank, of ranked siblings, [(why it lags, required rate)])
@@ -110,7 +112,7 @@ async def test_a_plan_milestone_due_makes_a_laggard(client: httpx.AsyncClient) -
         ("BEHIND_MILESTONE", "100", "2024-08-31"),
     ]
     assert rental["target_sources"] == [
-        {"document_number": "赣建保〔2024〕3号", "annex": 2, "line": 116, "principal": None}
+        {"document_number": "赣建保〔2024〕3号", "annex": 2, "line": 116, **IMPORTED}
     ]
     early = await scorecard(client, "360121", year=2024, as_of="2024-08-30")
     rental = next(

@@ -1,0 +1,99 @@
+"""The data version: advanced once by every committed transaction that writes the API's
+data, by none that rolls back, and never by the access log or the rate limits."""
+
+from datetime import datetime
+
+import asyncpg
+
+# Written on every request, or bookkeeping that no read answers from.
+UNTRACKED = {
+    "access_log",
+    "data_version",
+    "data_version_writes",
+    "idempotency_keys",
+    "rate_limits",
+    "schema_migrations",
+}
+
+
+async def version(conn: asyncpg.Connection) -> tuple[int, datetime]:
+    row = await conn.fetchrow("select version, committed_at from data_version")
+    assert row is not None
+    return row["version"], row["committed_at"]
+
+
+async def test_every_table_the_api_reads_advances_it(demo_url: str) -> None:
+    """A migration adding a table must track it (select anju_track_data_version(...))."""
+    conn = await asyncpg.connect(demo_url)
+    try:
+        untracked = await conn.fetch(
+            """select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = 'public' and c.relkind in ('r', 'p')
+                 and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid
+                                   and t.tgname = 'data_version_' || c.relname)
+               order by 1"""
+        )
+    finally:
+        await conn.close()
+    assert {r["relname"] for r in untracked} == UNTRACKED
+
+
+async def test_one_step_per_committed_transaction(wurl: str) -> None:
+    conn = await asyncpg.connect(wurl)
+    try:
+        number, at = await version(conn)
+        async with conn.transaction():
+            await conn.execute("update regions set name = name where code = '360121'")
+            await conn.execute("update programmes set name_zh = name_zh")
+            # inside the transaction nothing moved yet: it moves at commit
+            assert (await version(conn))[0] == number
+        after, after_at = await version(conn)
+        assert after == number + 1
+        assert after_at > at
+        assert after_at.microsecond == 0
+        async with conn.transaction():
+            await conn.execute("update regions set name = name where code = '360121'")
+        assert (await version(conn))[0] == number + 2
+        assert await conn.fetchval("select count(*) from data_version_writes") == 0
+    finally:
+        await conn.close()
+
+
+async def test_a_rolled_back_write_does_not_advance_it(wurl: str) -> None:
+    conn = await asyncpg.connect(wurl)
+    try:
+        number, _ = await version(conn)
+        tx = conn.transaction()
+        await tx.start()
+        await conn.execute(
+            "update figures set value = value + 1 where id = (select min(id) from figures)"
+        )
+        await tx.rollback()
+        # a savepoint rolled back within a committed transaction that wrote nothing else
+        async with conn.transaction():
+            try:
+                async with conn.transaction():
+                    await conn.execute("update regions set name = name where code = '360121'")
+                    raise RuntimeError("roll back the savepoint")
+            except RuntimeError:
+                pass
+        assert (await version(conn))[0] == number
+    finally:
+        await conn.close()
+
+
+async def test_access_log_and_rate_limits_do_not_advance_it(wurl: str) -> None:
+    conn = await asyncpg.connect(wurl)
+    try:
+        number, _ = await version(conn)
+        await conn.execute(
+            "insert into rate_limits (key, window_start, hits) values ('k', now(), 1)"
+        )
+        await conn.execute(
+            """insert into access_log (at, principal, door, operation, status, request_id,
+                                       duration_ms, root_fields, regions, data)
+               values (now(), 'p', 'REST', 'GET /x', 200, 'r', 1, '{}', '{}', '{}')"""
+        )
+        assert (await version(conn))[0] == number
+    finally:
+        await conn.close()
