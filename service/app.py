@@ -20,10 +20,14 @@ from service.documents.rest import router as documents_router
 from service.exports.rest import router as exports_router
 from service.figures.rest import router as figures_router
 from service.funds.rest import router as funds_router
+from service.kit.cors import install_cors
 from service.kit.db import Database, start_embedded
 from service.kit.errors import ProblemError
 from service.kit.graphql import Context
+from service.kit.head_requests import HeadAsGet
 from service.kit.json_depth import JsonDepthLimit
+from service.kit.openapi_doc import install_openapi
+from service.kit.operation_ids import operation_id
 from service.kit.read_routing import RouteReads
 from service.kit.rest import install_problem_handlers
 from service.limits.contract import LIMIT_RESPONSES
@@ -95,6 +99,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         summary="Figures of the affordable-housing programmes (保障性安居工程)",
         lifespan=lifespan,
         responses=LIMIT_RESPONSES,
+        generate_unique_id_function=operation_id,
         # /docs and /redoc are served by install_pages from the package's own assets
         docs_url=None,
         redoc_url=None,
@@ -126,10 +131,17 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=rate_limited)
     app.include_router(
-        graphql_router(settings, _context), prefix="/graphql", dependencies=rate_limited
+        graphql_router(settings, _context),
+        prefix="/graphql",
+        dependencies=rate_limited,
+        include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
     )
     # Response cache, ETag / Last-Modified / 304, compression: the innermost middleware.
     install_cache(app, settings)
+    # HTTP conventions for browsers and generic clients: HEAD on every GET, CORS.
+    app.add_middleware(HeadAsGet)
+    install_cors(app, settings.cors_origins, settings.cors_max_age_seconds)
+    install_openapi(app)
     # Request ids (a caller's only if a plain token), metrics, logs, access log, traces,
     # /healthz, /readyz, /metrics. Last, so that its middleware is the outermost.
     install_ops(app, settings)

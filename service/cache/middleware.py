@@ -86,7 +86,8 @@ class ResponseCaching:
                 read = self.graphql.from_get(scope["query_string"], headers.get("accept"))
             elif method == "GET":
                 read = rest_read(path, scope["query_string"])
-            elif method == "POST" and path.rstrip("/") == GRAPHQL:
+            elif method == "POST" and path.rstrip("/") == GRAPHQL and _json(headers):
+                # a body that is not declared JSON is the app's to refuse (415), not a hit
                 body = await _whole_body(receive)
                 receive = _replay(body, receive)
                 read = self.graphql.from_post(body, headers.get("accept"))
@@ -373,3 +374,7 @@ def _replay(body: bytes, then: Receive) -> Receive:
         return await then()
 
     return receive
+
+
+def _json(headers: Headers) -> bool:
+    return (headers.get("content-type") or "").split(";")[0].strip().lower() == "application/json"

@@ -32,6 +32,9 @@ class IndicatorType:
     breakdown: str | None
     breakdown_zh: str | None
     name_zh: str
+    name_en: str = strawberry.field(
+        description="Programme, phase and breakdown in English. 英文名称"
+    )
 
     @classmethod
     def from_record(cls, i: Indicator) -> "IndicatorType":
@@ -44,6 +47,7 @@ class IndicatorType:
             breakdown=i.breakdown,
             breakdown_zh=i.breakdown_zh,
             name_zh=i.name_zh,
+            name_en=i.name_en,
         )
 
 
@@ -51,6 +55,7 @@ class IndicatorType:
 class ProgrammeType:
     code: Programme
     name_zh: str
+    name_en: str | None = strawberry.field(default=None, description="English name. 英文名称")
 
 
 @strawberry.type
@@ -65,7 +70,7 @@ class CatalogueQuery:
     @strawberry.field(description="The housing programmes (保障类型).")
     async def programmes(self, info: strawberry.Info[Context, Any]) -> list[ProgrammeType]:
         return [
-            ProgrammeType(code=p.code, name_zh=p.name_zh)
+            ProgrammeType(code=p.code, name_zh=p.name_zh, name_en=p.name_en)
             for p in await service.programmes(info.context.db)
         ]
 

@@ -5,9 +5,23 @@ data/programmes.csv, and any a catalogue administrator adds at run time; no code
 them, so a new programme is a new row, not new code.
 """
 
+import csv
 from enum import StrEnum
+from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+
+def _shipped_programme_names_en() -> dict[str, str]:
+    """English names of the shipped programmes (data/programmes.csv): an indicator's English
+    name is derived from them on hot paths that build records without a query. A programme
+    added at run time goes by its code until the CSV names it."""
+    text = (Path(__file__).resolve().parent / "data" / "programmes.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {r["code"]: r["name_en"] for r in rows if r.get("name_en")}
+
+
+PROGRAMME_NAMES_EN = _shipped_programme_names_en()
 
 
 class Phase(StrEnum):
@@ -31,6 +45,17 @@ PHASE_NAMES_ZH = {
 }
 
 
+PHASE_NAMES_EN = {
+    Phase.START: "Construction started (or units raised)",
+    Phase.COMPLETION: "Construction completed",
+    Phase.BASIC_COMPLETION: "Basically completed",
+    Phase.RESETTLEMENT_START: "Resettlement housing started",
+    Phase.RESETTLEMENT_BASIC_COMPLETION: "Resettlement housing basically completed",
+    Phase.DISBURSEMENT: "Disbursed",
+    Phase.INVESTMENT: "Invested",
+}
+
+
 class Unit(StrEnum):
     SET = "SET"
     SET_OR_ROOM = "SET_OR_ROOM"
@@ -51,6 +76,27 @@ UNIT_NAMES_ZH = {
     Unit.TEN_THOUSAND_SQM: "万平方米",
     Unit.HUNDRED_MILLION_YUAN: "亿元",
     Unit.TEN_THOUSAND_YUAN: "万元",
+}
+
+UNIT_NAMES_EN = {
+    Unit.SET: "Sets",
+    Unit.SET_OR_ROOM: "Sets or rooms",
+    Unit.HOUSEHOLD: "Households",
+    Unit.COMMUNITY: "Residential communities",
+    Unit.BUILDING: "Buildings",
+    Unit.TEN_THOUSAND_SQM: "10,000 square metres",
+    Unit.HUNDRED_MILLION_YUAN: "100 million yuan",
+    Unit.TEN_THOUSAND_YUAN: "10,000 yuan",
+}
+
+# The breakdowns of the catalogue's indicators; one added later goes by its code.
+BREAKDOWN_NAMES_EN = {
+    "DEMOLISH_REBUILD": "demolished and rebuilt",
+    "DEMOLISH_RENOVATE": "partly demolished, partly renovated",
+    "RENOVATE": "renovated",
+    "CD_DANGEROUS": "class C/D dangerous housing",
+    "NON_SELF_CONTAINED": "non-self-contained housing",
+    "COHORT_2020_2023": "started by 2020, unfinished by 2023",
 }
 
 # Decimal places a value in this unit may carry: counts are whole.
@@ -91,10 +137,22 @@ class Indicator(BaseModel):
     breakdown_zh: str | None
     name_zh: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_en(self) -> str:
+        """The programme, phase and breakdown in English, as name_zh says them in Chinese
+        (derived: records are built from rows without validation, on hot paths)."""
+        programme = PROGRAMME_NAMES_EN.get(self.programme) or self.programme.replace("_", " ")
+        name = f"{programme}: {PHASE_NAMES_EN[self.phase].lower()}"
+        if self.breakdown:
+            name += f", {BREAKDOWN_NAMES_EN.get(self.breakdown, self.breakdown.lower())}"
+        return name
+
 
 class ProgrammeInfo(BaseModel):
     code: str
     name_zh: str
+    name_en: str | None = None
 
 
 class NewProgramme(BaseModel):

@@ -30,7 +30,7 @@ async def indicators_by_ids(db: Session, ids: list[int]) -> list[Indicator]:
 
 
 async def programmes(db: Session) -> list[ProgrammeInfo]:
-    rows = await db.fetch("select code, name_zh from programmes order by sort_order, code")
+    rows = await db.fetch("select code, name_zh, name_en from programmes order by sort_order, code")
     return [ProgrammeInfo.model_validate(dict(r)) for r in rows]
 
 

@@ -52,11 +52,23 @@ class AlreadyLoaded(Exception):
     pass
 
 
-async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded:
+# the stages `load` reports to its `progress` callback, for a progress bar's total
+STAGES = 5
+
+
+async def load(
+    conn: Connection,
+    *,
+    years: int = 10,
+    seed: int = 2024,
+    progress: Callable[[str], None] | None = None,
+) -> Loaded:
     """Fill every region with `years` years (ending 2024) of synthetic values, in one
     transaction. The tables' owner runs it: history triggers are paused and the history
-    is written in bulk instead, one imported revision per value."""
+    is written in bulk instead, one imported revision per value. `progress` is called
+    with the name of each of the STAGES as it is done."""
     started = time.monotonic()
+    done = progress or (lambda _stage: None)
     year_list = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
     async with conn.transaction():
         if await conn.fetchval(
@@ -87,6 +99,7 @@ async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded
         rng = random.Random(seed)
         tables = summed_upwards(leaf_tables(rng, leaves, year_list, indicators, campaigns), parents)
         log.info("generated in %.1f s", time.monotonic() - started)
+        done("generated")
         real_years = await _real_province_years(conn, province)
         real_campaigns = {
             (province[r["region_code"]], r["campaign_code"])
@@ -126,6 +139,7 @@ async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded
         )
         await conn.execute("alter table figures enable trigger figures_history_insert")
         log.info("figures copied at %.1f s", time.monotonic() - started)
+        done("figures copied")
         # the history the trigger would have written: each value imported from its document
         await conn.execute(
             """insert into figure_revisions (figure_id, region_code, year, indicator_id, kind,
@@ -138,13 +152,16 @@ async def load(conn: Connection, *, years: int = 10, seed: int = 2024) -> Loaded
             SYNTHETIC_ISSUER,
         )
         log.info("history written at %.1f s", time.monotonic() - started)
+        done("history written")
         counts = await _other_tables(conn, tables, keep, source, real_campaigns, province)
         log.info("other tables copied at %.1f s", time.monotonic() - started)
+        done("funds, loans, bonds, tallies copied")
         # fresh statistics, or the planner takes the grown tables for the small ones they were
         await conn.execute(
             "analyze figures, figure_revisions, fund_accounts, fund_flows, loan_facilities,"
             " bond_issues, rectification_tallies, documents"
         )
+        done("analyzed")
     return Loaded(len(figures), *counts, seconds=time.monotonic() - started)
 
 

@@ -100,8 +100,11 @@ class DocumentsQuery:
         )
         return DocumentPage.from_page(page, DocumentType.from_record)
 
-    @strawberry.field(description="One document by id or by number (文号).")
+    @strawberry.field(
+        description="One document by id or by number (文号); null, with the reason in `errors`,"
+        " when there is none, so that the query's other fields still answer."
+    )
     async def document(
         self, info: strawberry.Info[Context, Any], id: int | None = None, number: str | None = None
-    ) -> DocumentType:
+    ) -> DocumentType | None:
         return DocumentType.from_record(await service.find(info.context.db, id=id, number=number))

@@ -42,13 +42,15 @@ class UploadProblem(Problem):
 
 _UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     **WRITE_RESPONSES,
+    # a refused file names every row; a refused request (no file, a reused
+    # Idempotency-Key) is a plain problem
     409: {
-        "model": UploadProblem,
+        "model": UploadProblem | Problem,
         "content": {PROBLEM_JSON: {}},
         "description": "Rows changed since the file was exported",
     },
     422: {
-        "model": UploadProblem,
+        "model": UploadProblem | Problem,
         "content": {PROBLEM_JSON: {}},
         "description": "Bad rows and cells, each named",
     },

@@ -165,7 +165,12 @@ async def assign_targets(
     )
 
 
-@router.get("/regions/{code}/figures/{year}/{indicator}", summary="One figure, with its ETag")
+@router.get(
+    "/regions/{code}/figures/{year}/{indicator}",
+    summary="One figure, with its ETag",
+    response_model=Figure,
+    responses={304: {"description": "Unchanged since the ETag given in If-None-Match"}},
+)
 async def get_figure(
     db: ReadDb,
     code: ShortText,

@@ -20,7 +20,6 @@ from service.figures.schemas import (
 )
 from service.figures.sources import source_of
 from service.kit.db import Session
-from service.kit.decimals import percent
 from service.kit.errors import InvalidInput, NotFound, PreconditionFailed
 from service.kit.pagination import Page, PageRequest
 from service.kit.records import construct
@@ -94,7 +93,6 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
         for r in rows
     ]
     by_kind = {v.kind: v.value for v in values}
-    target, actual = by_kind.get(FigureKind.TARGET), by_kind.get(FigureKind.ACTUAL)
     unit = _UNITS[first["unit"]]
     return construct(
         Figure,
@@ -113,10 +111,11 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             name_zh=first["indicator_zh"],
         ),
         unit=unit,
-        target=target,
-        actual=actual,
+        target=by_kind.get(FigureKind.TARGET),
+        actual=by_kind.get(FigureKind.ACTUAL),
         supplementary_target=by_kind.get(FigureKind.SUPPLEMENTARY_TARGET),
-        completion_rate=percent(actual, target),
+        # derived in SQL (store.COMPLETION_RATE), as the compiled GraphQL reads do
+        completion_rate=first["completion_rate"],
         last_changed=max(v.updated_at for v in values),
         values=values,
     )

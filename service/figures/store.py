@@ -7,7 +7,7 @@ import asyncpg
 
 from service.figures.schemas import FigureFilter
 from service.kit.db import Session
-from service.kit.sql_params import SqlParams as _Params
+from service.kit.sql_params import SqlParams
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,19 @@ class FigureRows:
     totals: dict[str | None, int]
 
 
-def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
+# actual / target in percent to four places (as kit.decimals.percent), derived here once
+# for every reader of figures; half away from zero, as ROUND_HALF_UP
+COMPLETION_RATE = """round(
+    max(s.value) filter (where s.kind = 'ACTUAL') over figure * 100
+    / nullif(max(s.value) filter (where s.kind = 'TARGET') over figure, 0), 4)"""
+
+
+def source(regions: str, flt: FigureFilter, arg: SqlParams) -> str:
     """The matching figure values, computed once: as they are now, or as they stood at
-    `as_of` (rebuilt from the history); with the same filters applied in either case."""
+    `as_of` (rebuilt from the history); with the same filters applied in either case.
+    `regions` is the condition on the region code (`= any($1::text[])`, `= r.code`)."""
     alias = "v" if flt.as_of is not None else "f"
-    conditions = [f"{alias}.region_code = any({arg(region_codes, 'text[]')})"]
+    conditions = [f"{alias}.region_code {regions}"]
     if flt.year is not None:
         conditions.append(f"{alias}.year = {arg(flt.year, 'int')}")
     if flt.programme is not None:
@@ -63,6 +71,42 @@ def _source(region_codes: list[str], flt: FigureFilter, arg: _Params) -> str:
     return f"select s.* from ({stored}) s{certified}"
 
 
+def ranked(source_sql: str, *, per_region: bool) -> str:
+    """The values with their indicator, each numbered `rn` by its figure (region, year,
+    indicator) in the order pages list them, with the figure's completion rate."""
+    partition = "partition by s.region_code" if per_region else ""
+    return f"""
+        select s.*, i.code as indicator_code, i.programme_code,
+               p.name_zh as programme_zh, i.phase, i.unit, i.breakdown,
+               i.breakdown_zh, i.name_zh as indicator_zh,
+               dense_rank() over ({partition} order by s.region_code, s.year,
+                   p.sort_order, i.sort_order, s.indicator_id) as rn,
+               {COMPLETION_RATE} as completion_rate
+        from ({source_sql}) s
+        join indicators i on i.id = s.indicator_id
+        join programmes p on p.code = i.programme_code
+        window figure as (partition by s.region_code, s.year, s.indicator_id)"""
+
+
+def page_rows(
+    regions: str, flt: FigureFilter, arg: SqlParams, limit: Any, offset: Any, *, per_region: bool
+) -> str:
+    """The rows of one page (or one page per region): a page counts figures (region,
+    year, indicator), not values; the largest `rn` of a partition is its `total`.
+    `limit` and `offset` are values, or SQL expressions when given as str."""
+    total_partition = "partition by r.region_code" if per_region else ""
+    low = offset if isinstance(offset, str) else arg(offset, "bigint")
+    high = f"{low} + {limit}" if isinstance(limit, str) else arg(offset + limit, "bigint")
+    return f"""
+        select n.*, d.number as document_number
+        from (
+            select r.*, max(r.rn) over ({total_partition}) as total
+            from ({ranked(source(regions, flt, arg), per_region=per_region)}) r
+        ) n
+        left join documents d on d.id = n.document_id
+        where n.rn > {low} and n.rn <= {high}"""
+
+
 async def page(
     db: Session,
     region_codes: list[str],
@@ -72,49 +116,29 @@ async def page(
     *,
     per_region: bool,
 ) -> FigureRows:
-    """One page of figures: over all `region_codes`, or one page per region (batched reads).
-
-    A page counts figures (region, year, indicator), not values: `rn` numbers them, and
-    the largest `rn` of a partition is its total."""
-    arg = _Params()
-    source = _source(region_codes, flt, arg)
-    partition = "partition by s.region_code" if per_region else ""
-    total_partition = "partition by r.region_code" if per_region else ""
-    sql = f"""
-        select n.*, d.number as document_number
-        from (
-            select r.*, max(r.rn) over ({total_partition}) as total
-            from (
-                select s.*, i.code as indicator_code, i.programme_code,
-                       p.name_zh as programme_zh, i.phase, i.unit, i.breakdown,
-                       i.breakdown_zh, i.name_zh as indicator_zh,
-                       dense_rank() over ({partition} order by s.region_code, s.year,
-                           p.sort_order, i.sort_order, s.indicator_id) as rn
-                from ({source}) s
-                join indicators i on i.id = s.indicator_id
-                join programmes p on p.code = i.programme_code
-            ) r
-        ) n
-        left join documents d on d.id = n.document_id
-        where n.rn > {arg(offset, "bigint")} and n.rn <= {arg(offset + limit, "bigint")}
-        order by n.region_code, n.rn, n.kind"""
-    rows = await db.fetch(sql, *arg.values)
+    """One page of figures: over all `region_codes`, or one page per region (batched reads)."""
+    arg = SqlParams()
+    regions = f"= any({arg(region_codes, 'text[]')})"
+    rows_sql = page_rows(regions, flt, arg, limit, offset, per_region=per_region)
+    rows = await db.fetch(f"{rows_sql} order by n.region_code, n.rn, n.kind", *arg.values)
     totals: dict[str | None, int] = {}
     for row in rows:
         totals[row["region_code"] if per_region else None] = row["total"]
     return FigureRows(rows, totals)
 
 
+def count_sql(regions: str, flt: FigureFilter, arg: SqlParams) -> str:
+    return (
+        f"select count(*) from (select distinct region_code, year, indicator_id"
+        f" from ({source(regions, flt, arg)}) s) k"
+    )
+
+
 async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
     """Matches when a page came back empty (offset past the end)."""
-    arg = _Params()
-    source = _source(region_codes, flt, arg)
-    value = await db.fetchval(
-        f"select count(*) from (select distinct region_code, year, indicator_id"
-        f" from ({source}) s) k",
-        *arg.values,
-    )
-    return int(value)
+    arg = SqlParams()
+    sql = count_sql(f"= any({arg(region_codes, 'text[]')})", flt, arg)
+    return int(await db.fetchval(sql, *arg.values))
 
 
 WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind

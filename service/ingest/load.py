@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.ingest.errors import DocumentExistsError, UnknownCodeError
 from service.ingest.records import DocumentInfo, MilestoneData, SeedData
+from service.ingest.region_names import load_region_names
 from service.ingest.regions import REGIONS_DATA, RegionDirectory, read_csv
 from service.ingest.upsert import Table, TableCount, upsert
 
@@ -54,6 +55,7 @@ async def load_catalogue(
                kind = excluded.kind, parent_code = excluded.parent_code""",
         [(r.code, r.name, r.level, r.kind, r.parent_code) for r in regions],
     )
+    await load_region_names(conn, regions)
     aliases = read_csv(regions_dir / "aliases.csv")
     await conn.executemany(
         """insert into region_aliases (alias, region_code) values ($1, $2)
@@ -66,6 +68,10 @@ async def load_catalogue(
            on conflict (code) do update set name_zh = excluded.name_zh,
                sort_order = excluded.sort_order""",
         [(p["code"], p["name_zh"], int(p["sort_order"])) for p in programmes],
+    )
+    await conn.executemany(
+        "update programmes set name_en = $2 where code = $1",
+        [(p["code"], _none(p.get("name_en", ""))) for p in programmes],
     )
     indicators = read_csv(catalogue_dir / "indicators.csv")
     await conn.executemany(

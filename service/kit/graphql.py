@@ -14,6 +14,7 @@ from strawberry.fastapi import BaseContext
 
 from service.kit.db import Database, Session, Timeouts, as_problem
 from service.kit.errors import InvalidInput, ProblemError
+from service.kit.graphql_connections import ConnectionFields
 from service.kit.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -135,9 +136,10 @@ def page_request(limit: int | None, offset: int | None) -> PageRequest:
 
 
 @strawberry.type
-class PageType(Generic[T]):
+class PageType(ConnectionFields[T], Generic[T]):
     """One page of a list. Each list subclasses it to keep its own GraphQL name:
-    `@strawberry.type(name="FigurePage") class FigurePage(PageType[FigureType])`."""
+    `@strawberry.type(name="FigurePage") class FigurePage(PageType[FigureType])`.
+    Offset fields (`items` …) and a cursor connection's (`edges`, `pageInfo` …) both."""
 
     items: list[T]
     total: int

@@ -64,6 +64,9 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "year": (FIRST_YEAR, LAST_YEAR),
     "limit": (1, MAX_PAGE_SIZE),
     "offset": (0, INT32_MAX),
+    # a cursor connection's page sizes (service.kit.graphql_connections)
+    "first": (1, MAX_PAGE_SIZE),
+    "last": (1, MAX_PAGE_SIZE),
     "document": (1, INT32_MAX),
     "expected_revision": (0, INT32_MAX),
     "rectified": (0, INT32_MAX),

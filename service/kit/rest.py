@@ -15,6 +15,7 @@ from service.kit.db import Session, as_problem
 from service.kit.errors import ProblemError
 from service.kit.idempotency import fingerprint, once
 from service.kit.inputs import MAX_PAGE_SIZE, Count, ShortText
+from service.kit.links import link_listing, remember_listing
 from service.kit.methods import allowed_methods
 from service.kit.pagination import Page, PageRequest
 from service.kit.years import FIRST_YEAR, LAST_YEAR
@@ -23,12 +24,15 @@ T = TypeVar("T")
 PROBLEM_JSON = "application/problem+json"
 
 
-def _page_request(
+async def _page_request(
+    request: Request,
+    response: Response,
     limit: Annotated[
         int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1–500, default 100)")
     ] = None,
     offset: Annotated[Count | None, Query(description="Items to skip")] = None,
 ) -> PageRequest:
+    remember_listing(request, response)  # for the Link header of the page it answers
     return PageRequest.of(limit, offset)
 
 
@@ -69,6 +73,7 @@ class PageOut(BaseModel, Generic[T]):
 
     @classmethod
     def of(cls, page: Page[Any]) -> "PageOut[T]":
+        link_listing(page)
         return cls(
             items=page.items,
             total=page.total,

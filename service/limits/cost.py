@@ -2,7 +2,8 @@
 
 A field with a page-size argument (`limit`, `first`) asks for that many nodes, or the
 default page size when it names none; a list without one (`children`, `descendants`)
-counts a declared nominal size. Either multiplies the cost of everything below it. Single
+counts a declared nominal size. Either multiplies the cost of everything below it. A page
+of one region's figures of one indicator counts what it can hold: a figure per year. Single
 objects and scalars cost nothing of their own: depth bounds them.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -22,6 +24,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -31,7 +34,11 @@ from graphql import (
     is_list_type,
 )
 
-SIZE_ARGUMENTS = ("limit", "first")
+from service.kit.years import YEARS
+
+SIZE_ARGUMENTS = ("limit", "first", "last")
+# the arguments of a page of figures (Region.figures, Query.figures)
+FIGURE_PAGE_ARGUMENTS = frozenset({"indicator", "year", "limit"})
 # What a list without a size argument is taken to hold (a province has 11–21 cities, a
 # city up to 20 counties and zones); lists not named here count DEFAULT_LIST_SIZE.
 NOMINAL_LIST_SIZES: Mapping[str, int] = {
@@ -165,18 +172,40 @@ class _Walk:
         )
 
     def _page_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
-        name = next((a for a in SIZE_ARGUMENTS if a in definition.args), None)
-        if name is None:
+        names = [a for a in SIZE_ARGUMENTS if a in definition.args]
+        if not names:
             return None
-        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        # whichever the query gives: `limit`, or a connection's `first` or `last`
+        given = next((a.value for a in node.arguments or () if a.name.value in names), None)
         value: Any = None
         if isinstance(given, IntValueNode):
             value = int(given.value)
         elif isinstance(given, VariableNode):
             value = self.variables.get(given.name.value)
+        size = self.model.default_page_size
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return min(value, self.model.max_page_size)
-        return self.model.default_page_size
+            size = min(value, self.model.max_page_size)
+        bound = self._figures_bound(node, definition)
+        return size if bound is None else min(size, bound)
+
+    def _figures_bound(self, node: FieldNode, definition: GraphQLField) -> int | None:
+        """A page of one region's figures of one indicator holds one figure per year (a
+        figure carries all its kinds: target, 增补, actual): one, for a year."""
+        if not definition.args.keys() >= FIGURE_PAGE_ARGUMENTS:
+            return None
+        if not self._given(node, "indicator") or self._given(node, "descendants", truthy=True):
+            return None
+        return 1 if self._given(node, "year") else len(YEARS)
+
+    def _given(self, node: FieldNode, name: str, *, truthy: bool = False) -> bool:
+        """Whether the argument has a value (a true one), named or through a variable."""
+        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        if given is None or isinstance(given, NullValueNode):
+            return False
+        if isinstance(given, VariableNode):
+            value = self.variables.get(given.name.value)
+            return bool(value) if truthy else value is not None
+        return not truthy or (isinstance(given, BooleanValueNode) and given.value)
 
     def _condition(self, condition: Any, parent: GraphQLCompositeType) -> GraphQLCompositeType:
         if condition is None:

@@ -21,8 +21,12 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.config import Settings
+from service.graphql_compiler import raw
+from service.graphql_compiler.hook import compiled_reads
 from service.graphql_schema import CONFIG, EXTENSIONS, Mutation, Query
 from service.kit.errors import LimitExceeded, TooManyRequests
+from service.kit.graphql_descriptions import describe
+from service.kit.graphql_http import GraphQLOverHTTPRouter
 from service.limits.cost import CostModel
 from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limiter, token_limiter
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
@@ -45,6 +49,8 @@ class GraphQLLimits:
     production: bool
     persisted_queries_path: Path | None
     persisted_queries_only: bool
+    compile: bool = False
+    plan_cache_size: int = 1000
 
     @classmethod
     def of(cls, settings: Settings) -> "GraphQLLimits":
@@ -59,6 +65,8 @@ class GraphQLLimits:
             settings.production,
             settings.persisted_queries_path,
             settings.persisted_queries_only,
+            settings.graphql_compile,
+            settings.graphql_document_cache_size,
         )
 
 
@@ -95,14 +103,21 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
             HiddenSuggestions,  # last: validates with every rule the others added
             lambda: MaskErrors(should_mask_error=unexpected),
         ]
-    return _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    if limits.compile:
+        # last: runs only once every validation above has passed
+        extensions.append(compiled_reads(limits.plan_cache_size))
+    limited = _LimitedSchema(query=Query, mutation=Mutation, extensions=extensions, config=CONFIG)
+    describe(limited._schema)  # introspection says what the committed SDL says
+    return limited
 
 
-class _Utf8Router(GraphQLRouter[Any, Any]):
+class _Utf8Router(GraphQLOverHTTPRouter):
     """Answers in UTF-8 as it is: Chinese names as \\uXXXX escapes made answers 13–23%
     larger, and mobile apps pay for every byte."""
 
     def encode_json(self, data: object) -> bytes:
+        if (compiled := raw.encode(data)) is not None:
+            return compiled
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

@@ -1,6 +1,6 @@
 """GraphQL door to regions; each domain contributes its region fields as resolvers."""
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 from service.figures.graphql import region_figures
 from service.funds.graphql import region_fund_accounts
 from service.kit.db import Session
+from service.kit.errors import InvalidInput
 from service.kit.graphql import (
     Context,
     LoaderKey,
@@ -71,6 +72,10 @@ class RegionType:
     level: RegionLevelEnum
     kind: RegionKindEnum
     aliases: list[str]
+    pinyin: str | None = strawberry.field(description="The name in pinyin. 拼音")
+    name_en: str | None = strawberry.field(
+        description="The English name (Jinggangshan, Nanchang County). 英文名称"
+    )
     parent_code: strawberry.Private[str | None]
 
     @classmethod
@@ -117,11 +122,35 @@ class RegionType:
 
 @strawberry.type
 class RegionsQuery:
-    @strawberry.field(description="One region by code, or by name or alias (井冈山 = 井冈山市).")
+    @strawberry.field(
+        description="One region by code, or by name or alias (井冈山 = 井冈山市); null, with the"
+        " reason in `errors`, when there is none, so that the query's other fields still answer."
+    )
     async def region(
         self, info: strawberry.Info[Context, Any], code: str | None = None, name: str | None = None
-    ) -> RegionType:
+    ) -> RegionType | None:
         return RegionType.from_record(await service.find(info.context.db, code=code, name=name))
+
+    @strawberry.field(
+        description="Regions a typed name may mean, best matches first: Chinese names and"
+        " aliases, English names, pinyin, initials, then names that start with or contain it."
+        " 按名称、拼音、首字母或英文名查找地区"
+    )
+    async def search_regions(
+        self,
+        info: strawberry.Info[Context, Any],
+        name: Annotated[
+            str,
+            strawberry.argument(description="Some of a name, pinyin or initials. 名称或拼音"),
+        ],
+        limit: Annotated[
+            int, strawberry.argument(description="Most regions to answer, 1–100. 最多条数")
+        ] = 20,
+    ) -> list[RegionType]:
+        if not 1 <= limit <= 100:
+            raise InvalidInput("limit", f"must be between 1 and 100, got {limit}")
+        found = await service.search(info.context.db, name, limit)
+        return [RegionType.from_record(r) for r in found]
 
     @strawberry.field(description="The provinces (roots of the region tree).")
     async def provinces(self, info: strawberry.Info[Context, Any]) -> list[RegionType]:

@@ -21,8 +21,29 @@ async def region_tree(
 
 
 @router.get("/lookup", summary="Find a region by name or alias")
-async def lookup_region(db: ReadDb, name: ShortText) -> Region:
+async def lookup_region(
+    db: ReadDb,
+    name: Annotated[
+        ShortText,
+        Query(
+            description="A Chinese name or alias (井冈山), English name (Jinggangshan), pinyin"
+            " (jinggangshan) or initials (jgs)"
+        ),
+    ],
+) -> Region:
     return await service.find(db, name=name)
+
+
+@router.get("/search", summary="Regions a typed name may mean, best matches first")
+async def search_regions(
+    db: ReadDb,
+    name: Annotated[
+        ShortText,
+        Query(description="Some of a Chinese name, or an English name, pinyin or initials"),
+    ],
+    limit: Annotated[int, Query(ge=1, le=100, description="Most regions to answer")] = 20,
+) -> list[Region]:
+    return await service.search(db, name, limit)
 
 
 @router.get("/{code}", summary="One region")

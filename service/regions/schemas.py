@@ -36,6 +36,9 @@ class Region(BaseModel):
     kind: RegionKind
     parent_code: str | None
     aliases: list[str] = []
+    # the names people type besides the Chinese one (service.regions.names)
+    pinyin: str | None = None
+    name_en: str | None = None
 
 
 class RegionTree(Region):

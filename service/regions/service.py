@@ -5,6 +5,7 @@ import re
 from service.kit.db import Session
 from service.kit.errors import InvalidInput, NotFound
 from service.regions import store
+from service.regions.names import normalised
 from service.regions.schemas import Region, RegionLevel, RegionTree
 
 _CODE = re.compile(r"^[0-9]{6}(-[A-Z0-9]+)*$")
@@ -28,18 +29,34 @@ async def get(db: Session, code: str) -> Region:
 
 
 async def find(db: Session, *, code: str | None = None, name: str | None = None) -> Region:
-    """One region by code, or by name or alias; a name shared by several regions is refused."""
+    """One region by code, or by name or alias, or by the English name, pinyin or initials
+    people type (`jinggangshan`, `jgs`); a name shared by several regions is refused."""
     if code is not None:
         return await get(db, code)
     if name is None:
         raise InvalidInput("code", "give a region code or a name")
     matches = await store.by_name(db, re.sub(r"\s", "", name))
+    if not matches and (key := typed_key(name)):
+        matches = await store.by_typed_name(db, key)
     if not matches:
         raise RegionNotFound(name)
     if len(matches) > 1:
         codes = ", ".join(r.code for r in matches)
         raise InvalidInput("name", f"'{name}' names several regions ({codes}); use a code")
     return matches[0]
+
+
+def typed_key(text: str) -> str:
+    """A typed name as the stored keys are: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", normalised(text))
+
+
+async def search(db: Session, text: str, limit: int) -> list[Region]:
+    """The regions a person may mean by `text`, best matches first."""
+    text = re.sub(r"\s", "", text)
+    if not text:
+        raise InvalidInput("name", "give some of a region's name")
+    return await store.search(db, text, typed_key(text), limit)
 
 
 async def children(db: Session, code: str, level: RegionLevel | None = None) -> list[Region]:

@@ -14,8 +14,10 @@ from service.config import Settings, get_settings
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def data_dir(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("ANJU_DATA_DIR", str(tmp_path))
+    # the region a token names is checked against the database
+    monkeypatch.setenv("DATABASE_URL", demo_url)
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

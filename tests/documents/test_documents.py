@@ -56,6 +56,7 @@ async def test_unknown_document(client: httpx.AsyncClient) -> None:
     assert bad.status_code == 422 and bad.json()["field"] == "document_id"
     body = await gql(client, '{ document(number: "不存在〔2024〕1号") { id } }')
     assert body["errors"][0]["extensions"]["code"] == "document-not-found"
+    assert body["data"] == {"document": None}
 
 
 DOCUMENT = """

@@ -6,6 +6,7 @@ import httpx
 
 from service.kit.db import Database
 from tests.graphql_client import gql
+from tests.graphql_compiler.apps import READER, app_client
 
 JIANGXI_CITIES = {
     "360100": "南昌市", "360200": "景德镇市", "360300": "萍乡市", "360400": "九江市",
@@ -24,6 +25,8 @@ async def test_region_by_code(client: httpx.AsyncClient) -> None:
         "kind": "DIVISION",
         "parent_code": "360100",
         "aliases": [],
+        "pinyin": "nan chang xian",
+        "name_en": "Nanchang County",
     }
 
 
@@ -102,10 +105,15 @@ async def _count_statements(
 async def test_descendants_of_every_child_cost_a_fixed_number_of_statements(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    jiangxi_count, jiangxi = await _count_statements(client, db, "360000")
-    shanxi_count, shanxi = await _count_statements(client, db, "140000")
-    # begin, region, children, descendants of all children, commit
+    # field by field (the compiled reads off): begin, region, children, descendants of
+    # all children, commit
+    async with app_client(db, compile=False) as ordinary:
+        ordinary.headers.update(READER)
+        jiangxi_count, jiangxi = await _count_statements(ordinary, db, "360000")
+        shanxi_count, shanxi = await _count_statements(ordinary, db, "140000")
     assert jiangxi_count == shanxi_count == 5
+    # compiled: begin, the statement, commit
+    assert await _count_statements(client, db, "360000") == (3, jiangxi)
     assert {c["code"] for c in jiangxi} == set(JIANGXI_CITIES)
     for child in jiangxi + shanxi:
         response = await client.get(f"/api/v1/regions/{child['code']}/descendants")
@@ -124,9 +132,15 @@ async def test_tree_nests_counties_under_cities(client: httpx.AsyncClient) -> No
     assert len(jincheng["children"]) == 7
 
 
-async def test_graphql_unknown_region_error_names_the_code(client: httpx.AsyncClient) -> None:
-    body = await gql(client, '{ region(code: "999999") { name } }')
+async def test_graphql_unknown_region_is_null_and_names_the_code(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await gql(
+        client, '{ region(code: "999999") { name } known: region(code: "360121") { name } }'
+    )
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "region-not-found"
     assert error["extensions"]["region"] == "999999"
-    assert body["data"] is None
+    assert error["path"] == ["region"]
+    # the other lookups of the query still answer
+    assert body["data"] == {"region": None, "known": {"name": "南昌县"}}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The REST contract as client generators read it: a valid OpenAPI document, and a Python
+# client generated from it (openapi-python-client) that imports, with the operation names
+# people type. The tools live in their own venv: their pins must not move the service's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools=.ci/.tools/openapi
+[ -x "$tools/bin/python" ] || python3 -m venv "$tools"
+"$tools/bin/pip" install -q openapi-spec-validator==0.9.0 openapi-python-client==0.29.1
+
+"$tools/bin/openapi-spec-validator" openapi/openapi.json
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# its post-hooks format the client with ruff, which the service's dev venv has
+PATH="$PWD/.venv/bin:$PATH" "$tools/bin/openapi-python-client" generate --path openapi/openapi.json \
+  --output-path "$out/anju_client" --meta none --fail-on-warning
+PYTHONPATH="$out" "$tools/bin/python" - <<'PY'
+from anju_client.api.figures import get_figure, list_figures
+from anju_client.api.regions import get_region, lookup_region
+from anju_client.models import Figure, PageOutFigure, Problem
+
+for module in (get_figure, list_figures, get_region, lookup_region):
+    assert callable(module.sync_detailed), module
+print("generated client imports: getFigure, listFigures, getRegion, lookupRegion")
+PY
