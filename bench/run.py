@@ -298,7 +298,20 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--years", type=int, default=10, help="years of the national dataset")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument(
+        "--writes", action="store_true", help="the write benchmark instead (bench/writes.py)"
+    )
     args = parser.parse_args()
+    if args.writes:
+        from bench import writes
+
+        writes.run(
+            writes.parser().parse_args(
+                ["--years", str(args.years), "--duration", str(args.duration), "--connections"]
+                + [str(c) for c in args.connections]
+            )
+        )
+        return
     ensure_tools()
     with tempfile.TemporaryDirectory(prefix="anju-bench-") as folder:
         work = Path(folder)

@@ -87,6 +87,13 @@ def import_file(args: argparse.Namespace) -> None:
         sys.exit(code)
 
 
+def upload_file(args: argparse.Namespace) -> None:
+    from service.exports import command
+
+    token = args.token or os.environ.get("ANJU_TOKEN")
+    sys.exit(command.run(args.file, args.reason, args.url, token))
+
+
 def export_schema(args: argparse.Namespace) -> None:
     from service.contracts import write_contracts
 
@@ -243,6 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a document (.txt seed text or .json data file)")
     p.add_argument("file", help="the document: a seed .txt (tab-separated) or a .json data file")
     p.set_defaults(func=import_file)
+
+    p = sub.add_parser(
+        "upload", help="upload a figure file (CSV or XLSX) to a running service, with progress"
+    )
+    p.add_argument("file", help="the CSV or XLSX file of figures")
+    p.add_argument("--reason", required=True, help="why these figures change (kept in history)")
+    p.add_argument("--url", default="http://127.0.0.1:8000", help="the service's base URL")
+    p.add_argument("--token", help="bearer token (default: $ANJU_TOKEN)")
+    p.set_defaults(func=upload_file)
 
     p = sub.add_parser("export-schema", help="write schema.graphql and openapi/openapi.json")
     p.add_argument("--out", default=".", help="project root to write into")

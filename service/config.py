@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     graphql_max_cost: int = Field(default=50_000, ge=1)
     # Request bodies, counted as they stream in; uploads have their own, larger limit.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    max_upload_body_bytes: int = Field(default=21 * 1024 * 1024, ge=1024)
+    max_upload_body_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     # Trusted operations: a JSON file {sha256 hex: query}. With `persisted_queries_only`,
     # production refuses every other query (development keeps GraphiQL open).
     persisted_queries_path: Path | None = None
@@ -139,6 +139,19 @@ class Settings(BaseSettings):
     graphql_compile: bool = True
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
+
+    # Figure uploads (streamed into a staging table, checked in SQL, all or nothing).
+    # Data rows one file may hold.
+    upload_max_rows: int = Field(default=2_000_000, ge=1)
+    # Bad cells listed in a refusal; the rest are counted.
+    upload_max_errors: int = Field(default=1_000, ge=1)
+    # Rows parsed and sent to the database per COPY.
+    upload_batch_rows: int = Field(default=20_000, ge=1)
+    # The statements of an upload check and write a whole file: minutes for a million rows.
+    upload_statement_timeout_ms: int = Field(default=600_000, ge=1)
+    # Workbooks up to this size are read whole by python-calamine (fast, ~14 bytes of memory
+    # per byte of file); larger ones are streamed by openpyxl (flat memory, ~20x slower).
+    upload_xlsx_in_memory_max_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
 
     # Browser apps allowed to call the API from another origin (CORS), comma-separated
     # origins such as https://dashboard.example.gov.cn; empty: no CORS headers at all.

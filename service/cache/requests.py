@@ -29,8 +29,8 @@ GRAPHQL = "/graphql"
 STREAMED = ("/api/v1/exports/",)
 # Answers that change without a write of the API's data: the changes feed publishes a
 # change once older transactions end (their snapshot's xmin), and the access log is
-# written by every request.
-UNCACHED = ("/api/v1/changes", "/api/v1/access-log")
+# written by every request; a job answers its owner only and moves on by itself.
+UNCACHED = ("/api/v1/changes", "/api/v1/access-log", "/api/v1/jobs")
 UNCACHED_FIELDS = frozenset({"changes", "accessLog"})
 
 

@@ -14,15 +14,12 @@ the unit's decimal places refuse it rather than round it silently.
 import asyncio
 import csv
 import io
-import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from service.exports import xlsx
 from service.exports.schemas import Cell, FileFormat
@@ -103,51 +100,6 @@ def detect(content: bytes, filename: str | None, content_type: str | None) -> Fi
     if name.endswith(".xlsx") or content_type == XLSX_MEDIA:
         raise InvalidInput("file", "this is not an .xlsx file (it is no zip archive)")
     return FileFormat.CSV
-
-
-def read_rows(content: bytes, fmt: FileFormat) -> Iterator[tuple[int, list[RawCell]]]:
-    """(row number as a spreadsheet shows it, cells) of every row, the header first."""
-    return _xlsx_rows(content) if fmt is FileFormat.XLSX else _csv_rows(content)
-
-
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[RawCell]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on a Chinese Windows saves "CSV" in the local code page.
-        try:
-            text = content.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise InvalidInput("file", "the CSV is neither UTF-8 nor GB18030 text") from error
-    try:
-        for n, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield n, list(record)
-    except csv.Error as error:
-        raise InvalidInput("file", f"not a readable CSV file: {error}") from error
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[RawCell]]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise InvalidInput("file", f"not a readable .xlsx file: {error}") from error
-    try:
-        if not book.worksheets:
-            raise InvalidInput("file", "the workbook has no sheet")
-        sheet = book.worksheets[0]
-        # The dimension a file declares may be wrong (some writers say A1:A1): read all.
-        sheet.reset_dimensions()
-        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield n, [_raw(v) for v in row]
-    finally:
-        book.close()
-
-
-def _raw(value: object) -> RawCell:
-    """Rich text and formulas (none in a data-only read, but typed so) as their text."""
-    if value is None or isinstance(value, RawCell):
-        return value
-    return str(value)
 
 
 def cell_ref(column: int, row: int) -> str:

@@ -1,13 +1,14 @@
 """REST door to exports (files of every dataset) and the bulk upload of figures."""
 
+import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from service.auth.dependencies import CurrentPrincipal
 from service.auth.sessions import ReadDb, WriteDb, request_id
-from service.exports import formats, service, upload
+from service.exports import formats, jobs, service, upload
 from service.exports.responses import FILE_RESPONSES, file_response
 from service.exports.schemas import (
     CellError,
@@ -17,7 +18,6 @@ from service.exports.schemas import (
     HeaderLanguage,
     UploadResult,
 )
-from service.kit.errors import InvalidInput
 from service.kit.inputs import LongText, ShortText
 from service.kit.rest import (
     PROBLEM_JSON,
@@ -29,9 +29,6 @@ from service.kit.rest import (
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["exports"], responses=PROBLEM_RESPONSES)
-
-# An upload is held whole while it is validated; 20 MiB is ~100k rows of CSV.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class UploadProblem(Problem):
@@ -91,7 +88,10 @@ async def export_file(
     "/uploads/figures",
     summary="Upload figures as CSV or XLSX in the export's layout (all rows or none)",
     response_model=UploadResult,
-    responses=_UPLOAD_RESPONSES,
+    responses={
+        **_UPLOAD_RESPONSES,
+        202: {"model": jobs.Job, "description": "With async=true: the job, at its Location"},
+    },
 )
 async def upload_figures(
     request: Request,
@@ -99,10 +99,36 @@ async def upload_figures(
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX")],
     reason: Annotated[LongText, Form(description="Why these figures change; kept in the history")],
-) -> UploadResult:
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput("file", f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB per upload")
-    fmt = formats.detect(content, file.filename, file.content_type)
-    result = await upload.figures_file(db, principal, reason, content, fmt)
-    return result.model_copy(update={"request_id": request_id(request)})
+    run_async: Annotated[
+        bool,
+        Query(
+            alias="async",
+            description="Answer 202 at once and run the upload as a job (GET its Location)",
+        ),
+    ] = False,
+) -> Response:
+    # The body was spooled to a temporary file as it arrived; it is read from there
+    # as a stream of rows (service.exports.reading), never whole.
+    head = await file.read(8)
+    await file.seek(0)
+    fmt = formats.detect(head, file.filename, file.content_type)
+    if run_async:
+        job = await jobs.start(
+            request.app.state.db, principal, reason, file.file, fmt, request_id(request)
+        )
+        return JSONResponse(
+            job.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": request.url_for("upload_job", job_id=str(job.id)).path},
+        )
+    result = await upload.figures_file(db, principal, reason, file.file, fmt)
+    result = result.model_copy(update={"request_id": request_id(request)})
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/jobs/{job_id}",
+    summary="An upload job of the caller's: status, bytes and rows done, result or problem",
+)
+async def upload_job(request: Request, principal: CurrentPrincipal, job_id: uuid.UUID) -> jobs.Job:
+    return await jobs.get(request.app.state.db, principal, job_id)

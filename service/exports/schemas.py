@@ -9,8 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from service.figures.schemas import FigureKind
-
 
 class Dataset(StrEnum):
     FIGURES = "figures"
@@ -153,20 +151,6 @@ class CellError(BaseModel):
     column: str | None  # the header as the file spells it
     cell: str | None  # A1-style reference, e.g. J7
     message: str
-
-
-@dataclass(frozen=True)
-class UploadRow:
-    """One parsed line of a figure upload."""
-
-    row: int
-    region: str
-    year: int
-    indicator: str
-    kind: FigureKind
-    value: Decimal
-    unit: str | None
-    revision: int  # 0: the value must be new
 
 
 class UploadResult(BaseModel):

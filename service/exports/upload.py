@@ -1,15 +1,15 @@
-"""Bulk upload of figures: every row checked, every bad cell reported, then all rows
-written through the figures service, or none."""
+"""Bulk upload of figures: the file streamed into a staging table, every row checked
+there by the figure rules in SQL, every bad cell reported (up to a limit, the rest
+counted), then all rows written in one statement, or none."""
 
 import asyncio
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import IO
 
 from service.auth.errors import MissingToken
 from service.auth.principal import Principal, Scope
-from service.catalogue.schemas import UNIT_NAMES_ZH, Unit
-from service.exports import formats
+from service.config import get_settings
+from service.exports import formats, reading, staging
 from service.exports.schemas import (
     COLUMNS,
     UPLOAD_REQUIRED,
@@ -17,31 +17,28 @@ from service.exports.schemas import (
     Dataset,
     FileFormat,
     UploadResult,
-    UploadRow,
 )
-from service.figures import pipeline
-from service.figures import service as figures
-from service.figures.schemas import KIND_NAMES_ZH, FigureKind, FigureWrite
+from service.figures import pipeline, store
 from service.kit.db import Session
 from service.kit.errors import Conflict, Forbidden, InvalidInput
-from service.kit.inputs import SHORT_TEXT, int_problem, text_problem
 from service.kit.writes import check_reason
-from service.kit.years import FIRST_YEAR, LAST_YEAR, YEARS
-
-# An upload is validated whole before anything is written, so it is held whole.
-MAX_ROWS = 100_000
 
 
 class BadRows(InvalidInput):
     code = "upload-invalid"
     title = "The upload has bad rows"
 
-    def __init__(self, errors: list[CellError]) -> None:
+    def __init__(self, errors: list[CellError], total: int | None = None) -> None:
         rows = len({e.row for e in errors})
+        total = len(errors) if total is None else total
+        said = f"{len(errors)} problem(s) in {rows} row(s)"
+        if total > len(errors):
+            said = f"{total} problem(s), the first {len(errors)} (in {rows} row(s)) listed"
         super().__init__(
             "file",
-            f"{len(errors)} problem(s) in {rows} row(s); nothing was written",
+            f"{said}; nothing was written",
             errors=[e.model_dump() for e in errors],
+            **({"unlisted": total - len(errors)} if total > len(errors) else {}),
         )
 
 
@@ -56,10 +53,6 @@ class StaleRows(Conflict):
             field="revision",
             errors=[e.model_dump() for e in errors],
         )
-
-
-KINDS = {k.value: k for k in FigureKind} | {zh: k for k, zh in KIND_NAMES_ZH.items()}
-UNITS = {u.value: u for u in Unit} | {zh: u for u, zh in UNIT_NAMES_ZH.items()}
 
 
 @dataclass
@@ -109,84 +102,6 @@ def _layout(header: list[formats.RawCell]) -> _Layout:
     return layout
 
 
-def _whole(value: Decimal | None) -> int | None:
-    return int(value) if value is not None and value == value.to_integral_value() else None
-
-
-def _parse(
-    n: int, cells: list[formats.RawCell], layout: _Layout, errors: list[CellError]
-) -> UploadRow | None:
-    """One row's cells, each bad one reported; None when any was bad."""
-
-    def cell(key: str) -> formats.RawCell:
-        i = layout.index.get(key)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    before = len(errors)
-
-    def bad(key: str, message: str) -> None:
-        errors.append(layout.error(n, key, message))
-
-    region, indicator = formats.as_text(cell("region_code")), formats.as_text(cell("indicator"))
-    if not region:
-        bad("region_code", "give a region code")
-    if not indicator:
-        bad("indicator", "give an indicator code")
-    for key, text in (("region_code", region), ("indicator", indicator)):
-        if (problem := text_problem(text, SHORT_TEXT)) is not None:
-            bad(key, problem)
-    year = _whole(formats.as_decimal(cell("year")))
-    if year is None or year not in YEARS:
-        bad("year", f"must be a year between {FIRST_YEAR} and {LAST_YEAR}")
-    kind = KINDS.get(formats.as_text(cell("kind")).upper()) or KINDS.get(
-        formats.as_text(cell("kind"))
-    )
-    if kind is None:
-        bad("kind", f"must be one of {', '.join(k.value for k in FigureKind)}")
-    raw_value = cell("value")
-    value = formats.as_decimal(raw_value)
-    if value is None:
-        blank = formats.as_text(raw_value) == ""
-        bad("value", "give a value" if blank else f"'{formats.as_text(raw_value)}' is no number")
-    unit_text = formats.as_text(cell("unit"))
-    unit = UNITS.get(unit_text.upper()) or UNITS.get(unit_text) if unit_text else None
-    if unit_text and unit is None:
-        bad("unit", f"unknown unit '{unit_text}'")
-    revision_text = formats.as_text(cell("revision"))
-    revision = _whole(formats.as_decimal(cell("revision"))) if revision_text else 0
-    if revision is None or int_problem(revision, 0) is not None:
-        bad("revision", "must be a revision number as exported (blank for a new figure)")
-    if len(errors) > before:
-        return None
-    assert year is not None and kind is not None and value is not None and revision is not None
-    return UploadRow(
-        n, region, year, indicator, kind, value, unit.value if unit else None, revision
-    )
-
-
-def _read(content: bytes, fmt: FileFormat) -> tuple[_Layout, list[UploadRow], list[CellError]]:
-    rows = formats.read_rows(content, fmt)
-    first = next(rows, None)
-    if first is None:
-        raise InvalidInput("file", "the file is empty")
-    layout = _layout(first[1])
-    parsed: list[UploadRow] = []
-    errors: list[CellError] = []
-    count = 0
-    for n, cells in rows:
-        if all(formats.as_text(c) == "" for c in cells):
-            continue  # blank lines between blocks are common in edited sheets
-        count += 1
-        if count > MAX_ROWS:
-            raise InvalidInput("file", f"at most {MAX_ROWS} rows in one upload")
-        row = _parse(n, cells, layout, errors)
-        if row is not None:
-            parsed.append(row)
-    if count == 0:
-        raise InvalidInput("file", "the file has a header but no rows")
-    return layout, parsed, errors
-
-
 def _ensure_uploader(principal: Principal) -> None:
     if principal.is_anonymous:
         raise MissingToken()
@@ -194,47 +109,82 @@ def _ensure_uploader(principal: Principal) -> None:
         raise Forbidden("an upload writes figures: it needs 'figures:report' or 'targets:assign'")
 
 
+def check_uploader(principal: Principal, reason: str) -> str:
+    """What can be refused before the file is read (also before a job is started)."""
+    _ensure_uploader(principal)
+    return check_reason(reason)
+
+
 async def figures_file(
-    db: Session, principal: Principal, reason: str, content: bytes, fmt: FileFormat
+    db: Session,
+    principal: Principal,
+    reason: str,
+    file: IO[bytes],
+    fmt: FileFormat,
+    progress: staging.Progress | None = None,
 ) -> UploadResult:
-    """Validate every row, report every bad cell at once, then write all or nothing.
+    """Stage every row, check the whole set, report every bad cell at once, then write
+    all or nothing.
 
     A row equal to the stored value is left alone and needs no right to write (a
     county may re-upload its whole export, its targets included); every other row
-    goes through the figures pipeline, checked as one set per year, so access rules,
-    history and row-level security are those of a single write.
+    goes through the figures pipeline, so access rules, history and row-level security
+    are those of a single write. The years written are locked whole for the check and
+    the write (a single write of them waits meanwhile).
     """
-    _ensure_uploader(principal)
-    reason = check_reason(reason)
-    # Parsing a large sheet is CPU work: keep it off the event loop.
-    layout, rows, errors = await asyncio.to_thread(_read, content, fmt)
+    reason = check_uploader(principal, reason)
+    settings = get_settings()
+    limit = settings.upload_max_errors
+    rows = reading.rows(file, fmt, in_memory_max_bytes=settings.upload_xlsx_in_memory_max_bytes)
+    first = await asyncio.to_thread(next, rows, None)
+    if first is None:
+        raise InvalidInput("file", "the file is empty")
+    layout = _layout(first[1])
 
-    by_year: dict[int, list[UploadRow]] = defaultdict(list)
-    for row in rows:
-        by_year[row.year].append(row)
-    checked: list[pipeline.Checked] = []
+    await staging.create(db, settings.upload_statement_timeout_ms)
+    early: list[tuple[int, str, str]] = []
+    staged = await staging.stage(
+        db,
+        rows,
+        layout.index,
+        max_rows=settings.upload_max_rows,
+        batch_rows=settings.upload_batch_rows,
+        early=early,
+        progress=progress,
+        position=file.tell,
+    )
+    if staged.rows == 0 and not early:
+        raise InvalidInput("file", "the file has a header but no rows")
+    await staging.type_cells(db)
+    cells = await staging.cell_problems(db, limit)
+    errors = [layout.error(n, key, message) for n, key, message in early + cells.listed]
+    total = len(early) + cells.total
+
+    items = pipeline.Items(staging.ITEMS, [])
+
+    async def lock() -> None:
+        await store.lock_years(db, cells.years, reason)
+
+    checked = await pipeline.check(
+        db, principal, items, lock, unchanged_is_free=True, limit=max(limit - len(errors), 0)
+    )
     stale: list[CellError] = []
-    for year, year_rows in sorted(by_year.items()):
-        await figures.ensure_planned(db, year)
-        items = [_item(r) for r in year_rows]
-        check = await pipeline.check(db, principal, year, items, unchanged_is_free=True)
-        for problem in check.problems:
-            column = _FIELD_COLUMNS.get(problem.field or "")
-            cell = layout.error(year_rows[problem.index].row, column, _message(problem, year_rows))
-            (stale if problem.error.status == 409 else errors).append(cell)
-        checked.append(check)
+    for problem in checked.problems:
+        column = _FIELD_COLUMNS.get(problem.field or "")
+        cell = layout.error(problem.index, column, _message(problem))
+        (stale if problem.error.status == 409 else errors).append(cell)
+    total += checked.total
     if errors:
-        raise BadRows(sorted(errors, key=lambda e: e.row))
+        errors.sort(key=lambda e: e.row)
+        raise BadRows(errors[:limit], total - len(stale))
     if stale:
         raise StaleRows(sorted(stale, key=lambda e: e.row))
-    for check in checked:
-        await pipeline.apply(db, principal, reason, check)
-    written = sum(len(c.writes) for c in checked)
+    written, years = await pipeline.apply(db, principal, checked)
     return UploadResult(
-        rows=len(rows),
+        rows=staged.rows,
         written=written,
-        unchanged=len(rows) - written,
-        years=sorted(y for y, c in zip(sorted(by_year), checked, strict=True) if c.writes),
+        unchanged=staged.rows - written,
+        years=years,
         request_id=None,
     )
 
@@ -249,26 +199,15 @@ _FIELD_COLUMNS = {
 }
 
 
-def _item(row: UploadRow) -> FigureWrite:
-    return FigureWrite(
-        region=row.region,
-        indicator=row.indicator,
-        kind=row.kind,
-        value=row.value,
-        unit=Unit(row.unit) if row.unit else None,
-        expected_revision=row.revision,
-    )
-
-
-def _message(problem: pipeline.ItemProblem, rows: list[UploadRow]) -> str:
+def _message(problem: pipeline.ItemProblem) -> str:
     """The pipeline's words, said of a file's row."""
-    error, row = problem.error, rows[problem.index]
+    error, about = problem.error, problem.about
     if problem.same_as is not None:
-        return f"the same figure as row {rows[problem.same_as].row}"
-    if isinstance(error, pipeline.RevisionConflict):
+        return f"the same figure as row {problem.same_as}"
+    if isinstance(error, pipeline.RevisionConflict) and about is not None:
         return (
-            f"{row.indicator} {row.kind.value} of {row.region} in {row.year} is at revision"
-            f" {error.extra['current_revision']}, the file has {row.revision}"
+            f"{about.indicator} {about.kind} of {about.region} in {about.year} is at revision"
+            f" {about.revision}, the file has {about.expected_revision}"
         )
     if error.status == 403:
         return f"refused: {error.detail}"

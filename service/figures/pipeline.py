@@ -1,31 +1,57 @@
 """The one write pipeline for figures, used by REST, GraphQL and the upload alike:
 `check` a whole set of items at once and return every problem (item index, field,
-message), then `apply` the set in set-based statements.
+message), then `apply` the set in one set-based statement.
 
-`check` runs inside the writing transaction and locks the figures it will write, so
-that revisions compared there still hold when `apply` writes.
+A set is a relation (`Items`): a batch's parameters unnested, or an upload's staging
+table. Both are checked by the same statements (`service.figures.rules`) and written
+by the same one. `check` runs inside the writing transaction and locks the figures it
+will write, so that revisions compared there still hold when `apply` writes.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import Any
 
 from service.auth import policy
 from service.auth.principal import Principal
-from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import UNIT_NAMES_ZH
-from service.catalogue.units import value_problem
-from service.figures import store
-from service.figures.schemas import FigureKind, FigureWrite
+from service.figures import rules, store
+from service.figures.schemas import FigureWrite
 from service.kit.db import Session
 from service.kit.errors import Conflict, InvalidInput, ProblemError
-from service.periods import store as periods_store
 from service.periods.service import PeriodLocked
-from service.regions import store as regions_store
 
 
 class RevisionConflict(Conflict):
     code = "revision-conflict"
     title = "The figure changed since it was read"
+
+
+@dataclass(frozen=True)
+class Items:
+    """A set of items as SQL: `source` selects the columns the rules read (see
+    `service.figures.rules`), with `args` as its parameters."""
+
+    source: str
+    args: list[Any]
+
+
+def batch(year: int, items: list[FigureWrite]) -> Items:
+    """A batch sent through REST or GraphQL: its items numbered from 0."""
+    return Items(
+        """select * from unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[],
+                                $6::numeric[], $7::text[], $8::int[])
+           as s (n, region, year, indicator, kind, value, unit, expected_revision)""",
+        [
+            list(range(len(items))),
+            [i.region for i in items],
+            [year] * len(items),
+            [i.indicator for i in items],
+            [i.kind.value for i in items],
+            [i.value for i in items],
+            [i.unit.value if i.unit else None for i in items],
+            [i.expected_revision for i in items],
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,7 @@ class ItemProblem:
     field: str | None
     error: ProblemError
     same_as: int | None = None  # a duplicate: the index of the item it repeats
+    about: rules.Refusal | None = None  # a refusal after the lock: what was found
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,10 +77,10 @@ class ItemProblem:
 
 @dataclass
 class Checked:
-    year: int
-    writes: list[tuple[store.WriteKey, Decimal]] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)  # items equal to what is stored
-    problems: list[ItemProblem] = field(default_factory=list)
+    items: Items
+    changed: int = 0  # items whose value differs from what is stored
+    problems: list[ItemProblem] = field(default_factory=list)  # at most the limit
+    total: int = 0  # every problem, listed or not
 
     def refusal(self) -> ProblemError | None:
         """The first problem, as the doors report it, listing every problem."""
@@ -69,113 +96,91 @@ def _item_field(index: int, name: str | None) -> str:
     return f"items[{index}]" + (f".{name}" if name else "")
 
 
+class YearOutsidePlan(InvalidInput):
+    def __init__(self, year: int) -> None:
+        super().__init__("year", f"{year} is outside the plan: no targets were assigned for it")
+
+
+Lock = Callable[[], Awaitable[None]]
+
+
 async def check(
     db: Session,
     principal: Principal,
-    year: int,
-    items: list[FigureWrite],
+    items: Items,
+    lock: Lock,
     *,
     unchanged_is_free: bool = False,
+    limit: int = 10_000,
 ) -> Checked:
     """Every check of a write, over the whole set, before anything is written: the
-    catalogue, regions and their ancestors read once; access, units, values and
-    duplicates per item; certified periods; then the figures locked and their
-    revisions compared. With `unchanged_is_free`, an item equal to the stored value
-    is left alone and needs no right to write (an upload of a whole export)."""
-    checked = Checked(year)
-    problems: list[ItemProblem] = []
+    catalogue, regions, units, values and duplicates in one statement; access by the
+    policy over the distinct (region, kind) pairs; then, with the figures locked
+    (`lock`), certified periods and revisions. With `unchanged_is_free`, an item equal
+    to the stored value is left alone and needs no right to write (an upload of a
+    whole export). At most `limit` problems are listed; `total` counts them all."""
+    found = await rules.validate(db, items.source, items.args, limit)
+    if found.unplanned:
+        raise YearOutsidePlan(found.unplanned[0])
+    checked = Checked(items, total=found.total)
+    for p in found.problems:
+        message = p.message
+        if p.same_as is not None:
+            message += f" (first as items[{p.same_as}])"
+        error = InvalidInput(_item_field(p.n, p.field), message)
+        checked.problems.append(ItemProblem(p.n, p.field, error, p.same_as))
 
-    def refuse(index: int, name: str | None, error: ProblemError) -> None:
-        problems.append(ItemProblem(index, name, error))
-
-    def invalid(index: int, name: str | None, message: str, same_as: int | None = None) -> None:
-        where = _item_field(index, name)
-        problems.append(ItemProblem(index, name, InvalidInput(where, message), same_as))
-
-    indicators = {
-        i.code: i
-        for i in await catalogue_store.indicators(db, codes=sorted({i.indicator for i in items}))
-    }
-    region_codes = sorted({i.region for i in items})
-    known = {r.code for r in await regions_store.by_codes(db, region_codes)}
-    ancestors = await regions_store.ancestors(db, sorted(known))
-
-    formed: list[tuple[int, FigureWrite, store.WriteKey]] = []
-    seen: dict[store.WriteKey, int] = {}
-    for n, item in enumerate(items):
-        before = len(problems)
-        indicator = indicators.get(item.indicator)
-        if item.region not in known:
-            invalid(n, "region", f"no region with code '{item.region}'")
-        if indicator is None:
-            invalid(n, "indicator", f"no indicator with code '{item.indicator}'")
-            continue
-        if item.unit is not None and item.unit != indicator.unit:
-            invalid(
-                n,
-                "unit",
-                f"{indicator.code} is counted in {UNIT_NAMES_ZH[indicator.unit]}"
-                f" ({indicator.unit.value}), not {item.unit.value}",
-            )
-        if (problem := value_problem(item.value, indicator.unit)) is not None:
-            invalid(n, "value", problem)
-        key = (item.region, year, indicator.id, item.kind.value)
-        if (first := seen.setdefault(key, n)) != n:
-            invalid(
-                n,
-                None,
-                f"{item.indicator} {item.kind.value} of {item.region} is given twice"
-                f" (first as items[{first}])",
-                same_as=first,
-            )
-        if len(problems) == before:
-            formed.append((n, item, key))
+    refused: dict[tuple[str, str], ProblemError] = {}
+    for (region, kind), ancestors in found.pairs.items():
+        try:
+            policy.ensure_may_write_figure(principal, region, kind, ancestors)
+        except ProblemError as refusal:
+            refused[region, kind] = refusal
 
     # Locked before revisions are compared: they still hold when the set is applied.
-    current = await store.lock(db, [key for _, _, key in formed])
-    actuals = [(i.region, year) for _, i, _ in formed if i.kind is FigureKind.ACTUAL]
-    certified = await periods_store.certified(db, actuals)
-    for n, item, key in formed:
-        revision, stored = current.get(key, (0, None))
-        if unchanged_is_free and stored == item.value:
-            checked.unchanged.append(n)
-            continue
-        try:
-            policy.ensure_may_write_figure(
-                principal, item.region, item.kind.value, ancestors[item.region]
-            )
-        except ProblemError as refusal:
-            refuse(n, "region", refusal)
-            continue
-        if item.kind is FigureKind.ACTUAL and (item.region, year) in certified:
-            refuse(
-                n,
-                None,
-                PeriodLocked(item.region, year, field=_item_field(n, None)),
-            )
-        elif item.expected_revision is not None and item.expected_revision != revision:
-            refuse(
-                n,
-                "expected_revision",
-                RevisionConflict(
-                    f"items[{n}]: expected revision {item.expected_revision} of"
-                    f" {item.indicator} {item.kind.value} for {item.region}, found {revision}",
-                    field=_item_field(n, "expected_revision"),
-                    current_revision=revision,
-                ),
+    await lock()
+    if found.total > limit:
+        return checked  # the list is full already: no more problems are looked for
+    now = await rules.state(
+        db,
+        items.source,
+        items.args,
+        refused=sorted(refused),
+        bad=sorted({p.index for p in checked.problems}),
+        unchanged_is_free=unchanged_is_free,
+        limit=limit - len(checked.problems),
+    )
+    checked.changed, checked.total = now.changed, checked.total + now.total
+    for r in now.refusals:
+        if r.reason == "refused":
+            checked.problems.append(ItemProblem(r.n, "region", refused[r.region, r.kind], about=r))
+        elif r.reason == "certified":
+            where = _item_field(r.n, None)
+            checked.problems.append(
+                ItemProblem(r.n, None, PeriodLocked(r.region, r.year, field=where), about=r)
             )
         else:
-            checked.writes.append((key, item.value))
-    checked.problems = problems
+            conflict = RevisionConflict(
+                f"items[{r.n}]: expected revision {r.expected_revision} of"
+                f" {r.indicator} {r.kind} for {r.region}, found {r.revision}",
+                field=_item_field(r.n, "expected_revision"),
+                current_revision=r.revision,
+            )
+            checked.problems.append(ItemProblem(r.n, "expected_revision", conflict, about=r))
     return checked
 
 
-async def apply(db: Session, principal: Principal, reason: str, checked: Checked) -> None:
+def lock_batch(db: Session, year: int, items: list[FigureWrite], reason: str) -> Lock:
+    """A batch locks its figures (under a shared lock of the year) and names its reason
+    for the history in the same statement."""
+    return lambda: store.lock(db, year, [(i.region, i.indicator) for i in items], reason)
+
+
+async def apply(db: Session, principal: Principal, checked: Checked) -> tuple[int, list[int]]:
     """Write a checked set in one statement; an unchanged value is left alone. History
-    and the changes feed are written by the database's triggers."""
+    and the changes feed are written by the database's triggers. The number of values
+    written, and their years."""
     assert not checked.problems
-    if not checked.writes:
-        return
-    await db.set_claims(reason=reason)
-    keys = [key for key, _ in checked.writes]
-    await store.upsert(db, keys, [value for _, value in checked.writes], principal.subject)
+    if not checked.changed:
+        return 0, []
+    return await store.upsert(db, checked.items.source, checked.items.args, principal.subject)

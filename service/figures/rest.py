@@ -1,5 +1,6 @@
 """REST door to figures."""
 
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -229,8 +230,11 @@ async def put_figure(
     response = await _write(
         db, principal, idempotency_key, year, body.reason, [item], request_id(request), if_match
     )
-    written = await service.one(db, code, year, indicator)
-    response.headers["ETag"] = service.etag(written)
+    # the ETag of the figure as written, from the answer itself: no second read
+    (written,) = json.loads(bytes(response.body))["figures"]
+    response.headers["ETag"] = service.etag_of(
+        code, year, indicator, {v["kind"]: v["revision"] for v in written["values"]}
+    )
     return response
 
 

@@ -148,19 +148,14 @@ async def write(
         raise InvalidInput("items", f"at most {MAX_BATCH} figures in one batch, got {len(items)}")
     for item in items:
         policy.require_scope(principal, policy.scope_for_figure(item.kind))
-    await ensure_planned(db, year)
-    checked = await pipeline.check(db, principal, year, items)
+    lock = pipeline.lock_batch(db, year, items, reason)
+    checked = await pipeline.check(db, principal, pipeline.batch(year, items), lock)
     if (refusal := checked.refusal()) is not None:
         raise refusal
     if if_match is not None:
         await _check_if_match(db, items, year, if_match)
-    await pipeline.apply(db, principal, reason, checked)
+    await pipeline.apply(db, principal, checked)
     return await written(db, items, year)
-
-
-async def ensure_planned(db: Session, year: int) -> None:
-    if not await store.year_is_planned(db, year):
-        raise InvalidInput("year", f"{year} is outside the plan: no targets were assigned for it")
 
 
 async def _check_if_match(db: Session, items: list[FigureWrite], year: int, tags: str) -> None:
@@ -208,10 +203,14 @@ async def one(db: Session, region: str, year: int, indicator: str) -> Figure:
 
 def etag(figure: Figure) -> str:
     """Changes whenever any value of the figure changes."""
-    parts = ".".join(
-        f"{v.kind.value[0]}{v.revision}" for v in sorted(figure.values, key=lambda v: v.kind.value)
-    )
-    return f'"{figure.region_code}-{figure.year}-{figure.indicator.code}-{parts}"'
+    revisions = {v.kind.value: v.revision for v in figure.values}
+    return etag_of(figure.region_code, figure.year, figure.indicator.code, revisions)
+
+
+def etag_of(region: str, year: int, indicator: str, revisions: dict[str, int]) -> str:
+    """`etag` from the revision of each kind (kind name → revision)."""
+    parts = ".".join(f"{kind[0]}{revisions[kind]}" for kind in sorted(revisions))
+    return f'"{region}-{year}-{indicator}-{parts}"'
 
 
 class FigureNotFound(NotFound):

@@ -141,68 +141,71 @@ async def count(db: Session, region_codes: list[str], flt: FigureFilter) -> int:
     return int(await db.fetchval(sql, *arg.values))
 
 
-WriteKey = tuple[str, int, int, str]  # region, year, indicator id, kind
-
-
-async def lock(db: Session, keys: list[WriteKey]) -> dict[WriteKey, tuple[int, Any]]:
-    """Current revisions and values of the figures about to be written, locked until commit.
+async def lock(db: Session, year: int, keys: list[tuple[str, str]], reason: str) -> None:
+    """Lock the figures (region, indicator code) about to be written until commit, and
+    set the write's reason for the history triggers.
 
     A row lock cannot guard a value that does not exist yet (two writers expecting
     revision 0 would both insert), so each figure (region, year, indicator: every kind,
-    as its ETag covers them all) is first locked by a transaction-level advisory lock,
-    taken in one order to rule out deadlocks. Under read committed, the select after it
-    sees whatever the previous holder committed. (No row lock: under row-level security
+    as its ETag covers them all) is locked by a transaction-level advisory lock, taken
+    in one order to rule out deadlocks, under a shared lock of the year that an upload
+    takes exclusively (`lock_years`). Under read committed, a statement after it sees
+    whatever the previous holder committed. (No row lock: under row-level security
     `for update` would hide the rows the caller may not update, and an upload must
     still see them to leave them alone.)
     """
     await db.execute(
-        """select pg_advisory_xact_lock(h)
-           from (select distinct hashtextextended(r || '/' || y || '/' || i, 2260) as h
-                 from unnest($1::text[], $2::int[], $3::int[]) as k (r, y, i)
-                 order by h) s""",
-        *_columns(keys, 3),
+        "select set_config('anju.reason', $4, true), anju_lock_figures($1, $2, $3)",
+        year,
+        [region for region, _ in keys],
+        [indicator for _, indicator in keys],
+        reason,
     )
-    rows = await db.fetch(
-        """select f.region_code, f.year, f.indicator_id, f.kind, f.revision, f.value
-           from figures f
-           join unnest($1::text[], $2::int[], $3::int[], $4::text[])
-                as k (region_code, year, indicator_id, kind)
-                using (region_code, year, indicator_id, kind)""",
-        *_columns(keys, 4),
+
+
+async def lock_years(db: Session, years: list[int], reason: str) -> None:
+    """Every figure of the years, for an upload: one lock per year, not per figure."""
+    await db.execute(
+        "select set_config('anju.reason', $2, true), anju_lock_figure_years($1)", years, reason
     )
-    return {
-        (r["region_code"], r["year"], r["indicator_id"], r["kind"]): (r["revision"], r["value"])
-        for r in rows
-    }
 
 
 async def upsert(
-    db: Session, keys: list[WriteKey], values: list[Any], principal: str
-) -> list[WriteKey]:
-    """Write the values; an unchanged value is left alone (no revision, no history)."""
-    rows = await db.fetch(
-        """insert into figures (region_code, year, indicator_id, kind, value, source_principal)
-           select k.*, $6 from unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[])
-                as k (region_code, year, indicator_id, kind, value)
-           on conflict (region_code, year, indicator_id, kind) do update
-               set value = excluded.value, source_principal = excluded.source_principal,
-                   document_id = null, annex = null, source_line = null
-               where figures.value is distinct from excluded.value
-           returning region_code, year, indicator_id, kind""",
-        *_columns(keys, 4),
-        values,
+    db: Session, source: str, args: list[Any], principal: str
+) -> tuple[int, list[int]]:
+    """Write the values of a checked set (see service.figures.rules for `source`); a
+    value equal to the stored one is left alone (no revision, no history, and no right
+    to write it needed). Returns the number of values written and their years."""
+    row = await db.fetchrow(
+        f"""with items as ({source}),
+            -- the stored figures of the items' regions only: an index scan, not the table
+            stored as (
+                select f.region_code, f.year, f.indicator_id, f.kind, f.value from figures f
+                where f.region_code = any(array(select distinct region from items))),
+            written as (
+                insert into figures
+                    (region_code, year, indicator_id, kind, value, source_principal)
+                select s.region, s.year, i.id, s.kind, s.value, ${len(args) + 1}
+                from items s
+                join indicators i on i.code = s.indicator
+                -- an unchanged value is not offered at all: row-level security would
+                -- check it against the caller's rights even though nothing changes
+                where not exists (
+                    select 1 from stored f
+                    where f.region_code = s.region and f.year = s.year
+                      and f.indicator_id = i.id and f.kind = s.kind and f.value = s.value)
+                on conflict (region_code, year, indicator_id, kind) do update
+                    set value = excluded.value, source_principal = excluded.source_principal,
+                        document_id = null, annex = null, source_line = null
+                    where figures.value is distinct from excluded.value
+                returning year)
+            select count(*) as n, array(select distinct year from written order by 1) as years
+            from written""",
+        *args,
         principal,
     )
-    return [(r["region_code"], r["year"], r["indicator_id"], r["kind"]) for r in rows]
-
-
-async def year_is_planned(db: Session, year: int) -> bool:
-    """A plan exists for the year when some target was assigned for it."""
-    return bool(
-        await db.fetchval(
-            "select exists (select 1 from figures where year = $1 and kind <> 'ACTUAL')", year
-        )
-    )
+    assert row is not None
+    return row["n"], list(row["years"])
 
 
 async def history(
@@ -223,7 +226,3 @@ async def history(
         year,
         indicator_code,
     )
-
-
-def _columns(rows: list[WriteKey], width: int) -> list[list[Any]]:
-    return [[row[i] for row in rows] for i in range(width)]

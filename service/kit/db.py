@@ -235,12 +235,21 @@ class Session:
             conn = await self._connection()
             return await conn.copy_from_query(sql, *args, output=output, **options)
 
+    async def copy_records_to_table(
+        self, table: str, records: Sequence[Sequence[Any]], columns: Sequence[str]
+    ) -> str:
+        """COPY rows into a table in the binary format (bulk loads, staging tables)."""
+        async with self._lock:
+            conn = await self._connection()
+            return await conn.copy_records_to_table(table, records=records, columns=columns)
+
     async def set_claims(self, **claims: str | None) -> None:
-        """Transaction-local settings read by row-level security and the history triggers."""
+        """Transaction-local settings read by row-level security and the history triggers
+        (`role`, if given, is the role itself)."""
         names = list(claims)
         await self.execute(
-            "select set_config('anju.' || n, coalesce(v, ''), true)"
-            " from unnest($1::text[], $2::text[]) as c(n, v)",
+            "select set_config(case n when 'role' then n else 'anju.' || n end,"
+            " coalesce(v, ''), true) from unnest($1::text[], $2::text[]) as c(n, v)",
             names,
             [claims[n] for n in names],
         )
@@ -468,14 +477,20 @@ class Database:
         if routing:
             routing.wrote = True
         async with _borrowed(pool, self.timeouts.acquire_s) as conn:
-            async with conn.transaction():
-                if role:
-                    await conn.execute(f'set local role "{role}"')
-                session = Session(conn)
-                await session.set_claims(**claims)
-                yield session
-            if routing and self.has_replica:
-                routing.lsn = await _commit_lsn(conn)
+            logger = self._observe if self.observers else None
+            if logger:
+                conn.add_query_logger(logger)
+            try:
+                async with conn.transaction():
+                    session = Session(conn)
+                    # the role and the claims in one statement: set_config('role') is SET ROLE
+                    await session.set_claims(**({"role": role} if role else {}), **claims)
+                    yield session
+                if routing and self.has_replica:
+                    routing.lsn = await _commit_lsn(conn)
+            finally:
+                if logger:
+                    conn.remove_query_logger(logger)
 
     def _observe(self, record: Any) -> None:
         for observer in self.observers:

@@ -88,4 +88,4 @@ def test_every_option_and_command_has_help() -> None:
     ]
     assert missing == []
     commands = [p.prog for p in _parsers(build_parser())]
-    assert "anju demo national" in commands and len(commands) == 12
+    assert "anju demo national" in commands and len(commands) == 13

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from service.exports import formats
+from service.exports import formats, reading
 from service.exports.schemas import Cell, FileFormat
 
 TRICKY = [
@@ -33,7 +33,7 @@ async def _round_trip(values: list[Decimal]) -> list[Decimal | None]:
     file, _ = await formats.xlsx_file("t", ["value"], _rows(values))
     with file:
         content = file.read()
-    read = list(formats.read_rows(content, FileFormat.XLSX))[1:]
+    read = list(reading.rows(io.BytesIO(content), FileFormat.XLSX))[1:]
     return [formats.as_decimal(cells[0]) for _, cells in read]
 
 
@@ -52,7 +52,7 @@ async def test_long_decimals_are_text_cells() -> None:
     file, _ = await formats.xlsx_file("t", ["v"], _rows([Decimal("1234567890123.4567")]))
     with file:
         content = file.read()
-    (_, cells) = list(formats.read_rows(content, FileFormat.XLSX))[1]
+    (_, cells) = list(reading.rows(io.BytesIO(content), FileFormat.XLSX))[1]
     assert cells == ["1234567890123.4567"]
 
 

@@ -29,7 +29,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert (settings.graphql_max_depth, settings.graphql_max_aliases) == (10, 30)
     assert (settings.graphql_max_tokens, settings.graphql_max_cost) == (10_000, 50_000)
-    assert (settings.max_body_bytes, settings.max_upload_body_bytes) == (2**20, 21 * 2**20)
+    assert (settings.max_body_bytes, settings.max_upload_body_bytes) == (2**20, 512 * 2**20)
     assert (settings.rate_limit_reads, settings.rate_limit_writes) == (1200, 300)
     assert (settings.rate_limit_anonymous_reads, settings.rate_limit_window_seconds) == (300, 60)
     assert settings.environment == "development"
