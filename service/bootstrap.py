@@ -5,7 +5,7 @@ from pathlib import Path
 
 from service.ingest import load, seedfile
 from service.kit.db import Connection, Session
-from service.kit.migrate import migrate
+from service.kit.migrate import LOCK_KEY, migrate
 from service.oversight import service as oversight
 
 log = logging.getLogger(__name__)
@@ -16,13 +16,19 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 async def prepare(conn: Connection, *, seed: bool) -> None:
-    applied = await migrate(conn)
-    if applied:
-        log.info("applied migrations %s", ", ".join(applied))
-    async with conn.transaction():
-        await load.load_catalogue(conn)
-        if seed and not await conn.fetchval("select exists (select 1 from documents)"):
-            await load_shipped_seeds(conn)
+    """Under the migrators' lock, held for the session: processes starting together (the
+    workers of `anju serve`, replicas) wait for each other, and seeds load once."""
+    await conn.execute("select pg_advisory_lock($1)", LOCK_KEY)
+    try:
+        applied = await migrate(conn)
+        if applied:
+            log.info("applied migrations %s", ", ".join(applied))
+        async with conn.transaction():
+            await load.load_catalogue(conn)
+            if seed and not await conn.fetchval("select exists (select 1 from documents)"):
+                await load_shipped_seeds(conn)
+    finally:
+        await conn.execute("select pg_advisory_unlock($1)", LOCK_KEY)
 
 
 async def load_shipped_seeds(conn: Connection) -> None:

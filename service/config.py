@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     lock_timeout_ms: int = Field(default=2_000, ge=1)
     # An export is one COPY statement streaming every row: a national one may run minutes.
     export_statement_timeout_ms: int = Field(default=600_000, ge=1)
+    # PostgreSQL's work_mem for that COPY: its sort stays in memory instead of on disk.
+    export_work_mem_mb: int = Field(default=256, ge=1)
     pool_acquire_timeout_s: float = Field(default=2.0, gt=0)
     connect_timeout_s: float = Field(default=2.0, gt=0)
     # Read replica (READ_DATABASE_URL): a read carrying X-Anju-Min-LSN waits this long for

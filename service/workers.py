@@ -24,7 +24,10 @@ def prepare_for_workers(settings: Settings) -> None:
         # public read follows the embedded database, not the URL the workers now get
         if settings.public_read is None:
             os.environ["ANJU_PUBLIC_READ"] = "true"
-    asyncio.run(_prepare(settings.migrate_database_url or url, seed=settings.seed_on_start))
+    if settings.migrate_on_start:
+        asyncio.run(_prepare(settings.migrate_database_url or url, seed=settings.seed_on_start))
+    # done once here: the workers neither migrate nor seed again
+    os.environ["ANJU_MIGRATE_ON_START"] = "false"
     os.environ["ANJU_SEED_ON_START"] = "false"
     get_settings.cache_clear()
 

@@ -32,7 +32,10 @@ async def export(
 ) -> Export:
     """Check the filter now (a bad one is a 422, not a broken download); rows come later."""
     checked, codes = await service.resolve(db, flt)
-    await export_store.export_timeout(db, get_settings().export_statement_timeout_ms)
+    settings = get_settings()
+    await export_store.export_settings(
+        db, settings.export_statement_timeout_ms, settings.export_work_mem_mb
+    )
 
     return Export(
         header=[c.header(language) for c in COLUMNS],

@@ -23,7 +23,9 @@ async def file_response(export: Export, fmt: FileFormat) -> StreamingResponse:
     if fmt is FileFormat.CSV:
         # Rows go out as the database yields them; the read transaction stays open
         # until the last one is sent.
-        return StreamingResponse(_csv(export), media_type=MEDIA_TYPES[fmt], headers=disposition)
+        return streams.ClosingStreamingResponse(
+            _csv(export), media_type=MEDIA_TYPES[fmt], headers=disposition
+        )
     # A zip's directory comes last, so the workbook is finished (on disk) before it is
     # sent; a failure while building it is still a proper error response.
     if export.copy is not None:

@@ -60,7 +60,10 @@ async def export(
         sheet=dataset.value,
     )
     if dataset is Dataset.FIGURES:
-        await store.export_timeout(db, get_settings().export_statement_timeout_ms)
+        settings = get_settings()
+        await store.export_settings(
+            db, settings.export_statement_timeout_ms, settings.export_work_mem_mb
+        )
         export.copy = functools.partial(_copy_figures, db, codes, flt)
         return export
     if dataset is Dataset.FUNDS:

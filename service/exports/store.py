@@ -13,7 +13,6 @@ from service.catalogue.schemas import UNIT_NAMES_ZH
 from service.exports.schemas import Sink
 from service.exports.sheet_sql import (
     csv_text,
-    iso_utc,
     sheet_row,
     xml_datetime,
     xml_number,
@@ -23,6 +22,7 @@ from service.figures.schemas import KIND_NAMES_ZH
 from service.kit.db import Session
 
 PREFETCH = 2000
+LINE_QUOTE = "\x1e"
 # `codes` None: every region (the national export).
 
 
@@ -51,28 +51,52 @@ _KIND_ZH = "($5::text[])[array_position($4::text[], f.kind)]"
 _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 
-# Codes (regions, catalogue, kinds, units) are checked on the way in and start with
-# a letter or a digit: only names and free text need `csv_text`.
-_CSV_COLUMNS = [
-    "f.region_code",
-    csv_text("r.name"),
-    "f.year",
-    "i.programme_code",
-    csv_text("p.name_zh"),
-    "i.code",
-    csv_text("i.name_zh"),
-    "f.kind",
-    _KIND_ZH,
-    "f.value::text",
-    "i.unit",
-    _UNIT_ZH,
-    "f.revision",
-    csv_text("d.number"),
-    "f.annex",
-    csv_text("f.source_principal"),
-    iso_utc("f.updated_at"),
-]
-_FIGURES_CSV = f"select {', '.join(_CSV_COLUMNS)} {_FIGURES}"
+# datetime.isoformat() of the UTC moment: microseconds only when there are any. The
+# timestamp's own text (DateStyle ISO, set by `export_settings`) is far cheaper than to_char.
+_UTC = "(f.updated_at at time zone 'UTC')"
+_ISO_UPDATED_AT = (
+    f"case when date_trunc('second', {_UTC}) = {_UTC} then replace({_UTC}::text, ' ', 'T')"
+    f" else rpad(replace({_UTC}::text, ' ', 'T'), 26, '0') end || '+00:00'"
+)
+
+
+def _csv_field(expr: str) -> str:
+    """`csv_text` quoted as COPY's CSV quotes a field (comma, quote, CR or LF); '' for none."""
+    text = csv_text(expr)
+    return (
+        f"""coalesce(case when {text} ~ '[,"\r\n]' then '"' || replace({text}, '"', '""')"""
+        f""" || '"' else {text} end, '')"""
+    )
+
+
+# The CSV is one text column per line, made of parts computed once per region, indicator,
+# kind and document (hash-joined small tables) and a few per-row values: COPY's CSV output
+# of 17 columns and their text guards per row cost more than the rest of the export.
+# Codes (regions, catalogue, kinds, units) are checked on the way in and start with a
+# letter or a digit: only names and free text need `_csv_field`.
+_FIGURES_CSV = f"""
+    select rg.part || f.year || ind.part || k.part || f.value::text || ind.unit_part
+           || f.revision || ',' || coalesce(doc.part, '') || ',' || coalesce(f.annex::text, '')
+           || ',' || {_csv_field("f.source_principal")} || ',' || {_ISO_UPDATED_AT}
+    from figures f
+    join (select code, code || ',' || {_csv_field("name")} || ',' as part from regions offset 0) rg
+      on rg.code = f.region_code
+    join (select i.id, i.sort_order, p.sort_order as programme_order,
+                 ',' || i.programme_code || ',' || {_csv_field("p.name_zh")} || ','
+                 || i.code || ',' || {_csv_field("i.name_zh")} || ',' as part,
+                 ',' || i.unit || ',' || {_csv_field(_UNIT_ZH)} || ',' as unit_part
+          from indicators i join programmes p on p.code = i.programme_code
+          where $3::text is null or i.programme_code = $3 offset 0) ind
+      on ind.id = f.indicator_id
+    join (select kind, array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'], kind)
+                 as position, kind || ',' || {_csv_field("zh")} || ',' as part
+          from unnest($4::text[], $5::text[]) as k (kind, zh) offset 0) k
+      on k.kind = f.kind
+    left join (select id, {_csv_field("number")} as part from documents offset 0) doc
+      on doc.id = f.document_id
+    where ($1::text[] is null or f.region_code = any($1::text[]))
+      and ($2::int is null or f.year = $2)
+    order by f.region_code, f.year, ind.programme_order, ind.sort_order, ind.id, k.position"""
 
 
 # A value of up to 15 significant digits is a number cell, a longer one text (formats.py).
@@ -117,20 +141,35 @@ def _figure_args(codes: list[str] | None, year: int | None, programme: str | Non
     ]
 
 
+# COPY of one text column a line, as it is: a delimiter and a quote that text never holds.
+LINE_OPTIONS: dict[str, str] = {"format": "csv", "delimiter": "\x1f", "quote": LINE_QUOTE}
+
+
 async def _copy(db: Session, sql: str, args: list[Any], sink: Sink, **options: Any) -> None:
     await db.copy_from_query(sql, *args, output=sink, **options)
 
 
-async def export_timeout(db: Session, milliseconds: int) -> None:
-    """One COPY streams a whole export: it gets its own, longer, time limit."""
-    await db.execute("select set_config('statement_timeout', $1, true)", str(milliseconds))
+async def export_settings(db: Session, milliseconds: int, work_mem_mb: int) -> None:
+    """One COPY streams a whole export: it gets its own, longer, time limit, room to sort
+    in memory, and the timestamps' text that `_ISO_UPDATED_AT` builds on."""
+    await db.execute(
+        "select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true),"
+        " set_config('datestyle', 'ISO', true)",
+        str(milliseconds),
+        f"{work_mem_mb}MB",
+    )
 
 
 async def figures_csv(
     db: Session, codes: list[str] | None, year: int | None, programme: str | None, sink: Sink
 ) -> None:
-    """The figures as CSV lines (no header, LF line ends) into `sink`."""
-    await _copy(db, _FIGURES_CSV, _figure_args(codes, year, programme), sink, format="csv")
+    """The figures as CSV lines (no header, LF line ends) into `sink`.
+
+    One column a line, in CSV format with `LINE_OPTIONS`: a line is quoted only if it
+    holds a CR or LF (a name with a line break), which `streams.csv_chunks` undoes.
+    """
+    args = _figure_args(codes, year, programme)
+    await _copy(db, _FIGURES_CSV, args, sink, **LINE_OPTIONS)
 
 
 async def figure_sheet_rows(
@@ -142,7 +181,7 @@ async def figure_sheet_rows(
     the row's text as it is (the text format would double its backslashes).
     """
     args = _figure_args(codes, year, programme)
-    await _copy(db, _FIGURES_SHEET, args, sink, format="csv", delimiter="\x1f", quote="\x1e")
+    await _copy(db, _FIGURES_SHEET, args, sink, **LINE_OPTIONS)
 
 
 def fund_accounts(

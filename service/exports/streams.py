@@ -12,7 +12,10 @@ import io
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import IO
 
-from service.exports import xlsx
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from service.exports import store, xlsx
 from service.exports.schemas import Sink
 
 Copy = Callable[[Sink], Awaitable[None]]
@@ -53,11 +56,43 @@ def header_line(header: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+class _Unquote:
+    """Undoes COPY's quoting of a whole line (`store.LINE_OPTIONS`), which only a line
+    holding a CR or LF gets: a rare case, looked for at the speed of a byte search."""
+
+    def __init__(self) -> None:
+        self.inside = False  # within a quoted line
+        self.held = b""  # a quote that ended the last chunk inside a quoted line
+
+    def __call__(self, chunk: bytes) -> bytes:
+        if not self.inside and not self.held and _QUOTE not in chunk:
+            return chunk
+        data, out, start = self.held + chunk, bytearray(), 0
+        self.held = b""
+        while (at := data.find(_QUOTE, start)) >= 0:
+            out += data[start:at]
+            if not self.inside:
+                self.inside, start = True, at + 1
+            elif at + 1 == len(data):
+                self.held, start = _QUOTE, at + 1
+            elif data[at + 1 : at + 2] == _QUOTE:  # a doubled quote is the character
+                out += _QUOTE
+                start = at + 2
+            else:
+                self.inside, start = False, at + 1
+        out += data[start:]
+        return bytes(out)
+
+
+_QUOTE = store.LINE_QUOTE.encode()
+
+
 async def csv_chunks(header: list[str], copy: Copy) -> AsyncIterator[bytes]:
     """COPY writes LF line ends; CSV (RFC 4180) and the Python-made files use CRLF."""
     yield header_line(header)
+    unquote = _Unquote()
     async for chunk in _chunks(copy):
-        yield chunk.replace(b"\n", b"\r\n")
+        yield unquote(chunk).replace(b"\n", b"\r\n")
 
 
 async def xlsx_file(title: str, header: list[str], copy: Copy) -> tuple[IO[bytes], int]:
@@ -70,3 +105,16 @@ async def xlsx_file(title: str, header: list[str], copy: Copy) -> tuple[IO[bytes
     except BaseException:
         writer.abort()
         raise
+
+
+class ClosingStreamingResponse(StreamingResponse):
+    """Closes its body when the client leaves too: the COPY feeding it is cancelled and
+    awaited before the request's transaction ends (Starlette leaves that to the GC)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:
+                await close()

@@ -5,7 +5,7 @@ from pathlib import Path
 from service.kit.db import Connection
 
 # Any constant; serialises concurrent migrators (two replicas starting together).
-_LOCK_KEY = 7_441_001
+LOCK_KEY = 7_441_001
 
 
 def migration_files() -> list[tuple[str, str]]:
@@ -18,7 +18,7 @@ async def migrate(conn: Connection) -> list[str]:
     """Apply pending migrations; return the versions applied."""
     applied: list[str] = []
     async with conn.transaction():
-        await conn.execute("select pg_advisory_xact_lock($1)", _LOCK_KEY)
+        await conn.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
         await conn.execute(
             "create table if not exists schema_migrations ("
             " version text primary key, applied_at timestamptz not null default now())"

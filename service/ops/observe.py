@@ -20,6 +20,7 @@ from service.accesslog.schemas import AccessRecord, Door
 from service.accesslog.touched import rest_touched
 from service.auth.principal import Principal
 from service.ops import logs, metrics, request_ids
+from service.ops.disconnects import CLIENT_CLOSED, DISCONNECTS
 from service.ops.graphql_calls import STATE_KEY, GraphQLCall
 
 # Requests of other systems, which the access log keeps; not /healthz, /metrics, /docs.
@@ -68,22 +69,58 @@ class RequestObserver:
         token = logs.REQUEST_ID.set(rid)
         status = 500  # unless an answer starts: the app raised
 
+        disconnected = False
+
+        complete = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, disconnected, complete
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                complete = True
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)["X-Request-ID"] = rid
-            await send(message)
+            try:
+                await send(message)
+            except DISCONNECTS:
+                disconnected = True
+                raise
+
+        async def receive_noting_leave() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            # after the whole answer, servers say "disconnect" to any further receive
+            left = message["type"] == "http.disconnect" and not complete
+            disconnected = disconnected or left
+            return message
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_noting_leave, send_with_id)
+        except Exception as error:
+            # Nobody left to answer: the access line says so, with no traceback. What the
+            # leaving caused (a COPY cut off, its transaction then unusable) is part of it.
+            if not (disconnected or isinstance(error, DISCONNECTS)):
+                raise
+            disconnected = True
         finally:
+            if disconnected:  # whatever was answered, nobody received it
+                status = CLIENT_CLOSED
             try:
-                self._observe(scope, at, time.perf_counter() - start, status, rid)
+                seconds = time.perf_counter() - start
+                self._observe(scope, at, seconds, status, rid, disconnected=disconnected)
             finally:
                 logs.REQUEST_ID.reset(token)
 
-    def _observe(self, scope: Scope, at: datetime, seconds: float, status: int, rid: str) -> None:
+    def _observe(
+        self,
+        scope: Scope,
+        at: datetime,
+        seconds: float,
+        status: int,
+        rid: str,
+        *,
+        disconnected: bool = False,
+    ) -> None:
         state: dict[str, Any] = scope["state"]
         template = route_template(scope)
         method: str = scope["method"]
@@ -108,6 +145,7 @@ class RequestObserver:
                     "duration_ms": duration_ms,
                     "principal": principal.subject if principal else None,
                     **({"operation": call.operation} if call else {}),
+                    **({"disconnected": True} if disconnected else {}),
                 },
             )
         if scope["path"].startswith(RECORDED_PREFIXES):
