@@ -32,6 +32,7 @@ from service.limits.graphql_rules import alias_limiter, cost_limiter, depth_limi
 from service.limits.persisted import AllowList, OperationNotAllowed, PersistedQueries
 from service.limits.production import HiddenSuggestions, unexpected
 from service.limits.rates import RateLimits
+from service.limits.validation_cache import cached_validation
 from service.pages.graphiql import graphiql_page
 
 REFUSALS = (LimitExceeded, TooManyRequests, OperationNotAllowed)
@@ -97,6 +98,8 @@ def limited_schema(limits: GraphQLLimits) -> strawberry.Schema:
         cost_limiter(limits.max_cost, model),
         *EXTENSIONS,
     ]
+    # after every extension that adds rules, before the one that validates in production
+    extensions.append(cached_validation(limits.plan_cache_size))
     if limits.production:
         extensions += [
             DisableIntrospection,
