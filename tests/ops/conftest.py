@@ -1,7 +1,9 @@
 """Apps whose operators' parts the tests reach: the access recorder, the ASGI lifespan."""
 
 import asyncio
-from collections.abc import AsyncIterator, MutableMapping
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,6 +16,7 @@ from service.accesslog.recorder import AccessRecorder
 from service.app import create_app
 from service.auth.principal import Scope
 from service.kit.db import Database
+from service.ops import logs
 from tests.apps import client_of
 from tests.auth.tokens import bearer, token_for, use_test_keys
 from tests.conftest import _copy
@@ -91,3 +94,17 @@ async def wurl(server_url: str, template_name: str) -> AsyncIterator[str]:
     """The URL of the test's own copy of the demo database (for apps that open their pool)."""
     async for url in _copy(server_url, template_name):
         yield url
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Everything logged during the test, as `anju serve` writes it (DEBUG and up)."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    out = io.StringIO()
+    logs.configure("DEBUG", out)
+    try:
+        yield out
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])

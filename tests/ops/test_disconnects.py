@@ -2,30 +2,14 @@
 
 import io
 import json
-import logging
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from uvicorn.protocols.utils import ClientDisconnected
 
 from service.kit.db import Database
-from service.ops import logs
 from tests.ops.conftest import make_app
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    out = io.StringIO()
-    logs.configure("DEBUG", out)
-    try:
-        yield out
-    finally:
-        root.handlers[:], _ = saved
-        root.setLevel(saved[1])
 
 
 def _scope(method: str, path: str, body: bytes = b"") -> dict[str, Any]:

@@ -3,12 +3,9 @@
 import io
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-
-import pytest
 
 from service.app import create_app
 from service.auth.principal import Scope
@@ -20,20 +17,6 @@ from tests.graphql_client import gql
 from tests.ops.conftest import lifespan
 
 PASSWORD = "Hunter2-secret"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Everything logged during the test, as `anju serve` writes it (DEBUG and up)."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    out = io.StringIO()
-    logs.configure("DEBUG", out)
-    try:
-        yield out
-    finally:
-        root.handlers[:], _ = saved
-        root.setLevel(saved[1])
 
 
 def parsed(out: io.StringIO) -> list[dict[str, Any]]:
