@@ -42,36 +42,42 @@ _KIND_ZH = "($5::text[])[array_position($4::text[], k.kind)]"
 _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 
-def _figures_from(region: str, indicator: str, unit: str, kind: str, document: str) -> str:
+def _figures_from(region: str, indicator: str, unit: str, document: str, moment: str) -> str:
     """FROM to ORDER BY of a figure export; the arguments make each small table's part
-    of a line (`r` regions, `i`/`p` indicators and programmes, `k` kinds, `d` documents).
+    of a line (`r` regions; `i`, `p`, `k` an indicator, its programme and a kind, the
+    indicator's text before the value and `unit` after it; `d` documents) and the text
+    of `f.updated_at`.
 
-    Each part is made once per region, indicator, kind or document, not once per figure:
-    the lookups are LATERAL subqueries (OFFSET 0 keeps them whole) that PostgreSQL
-    memoizes. Unlike hash joins they keep the order in which figures are read, their
-    unique index's (region, year, …), so only each region-year's few rows are sorted (an
-    incremental sort) instead of the whole export, which spilled to disk."""
+    Each part is made once per region, indicator and kind, or document, not once per
+    figure: the lookups are LATERAL subqueries (OFFSET 0 keeps them whole) that
+    PostgreSQL memoizes. So is a moment's text while few figures have one of their own
+    (a load or an upload stamps all its rows alike); otherwise it costs a little more
+    than inline. Unlike hash joins they keep the order in which figures are read,
+    their unique index's (region, year, …), so only each region-year's few rows are
+    sorted (an incremental sort) instead of the whole export, which spilled to disk."""
     return f"""
     from figures f
     cross join lateral (select {region} as part from regions r
                         where r.code = f.region_code offset 0) rg
-    cross join lateral (select (select count(*) from indicators o
+    cross join lateral (select {indicator} as part, {unit} as unit_part,
+                               (select count(*) from indicators o
                                 join programmes q on q.code = o.programme_code
                                 where (q.sort_order, o.sort_order, o.id)
-                                      < (p.sort_order, i.sort_order, i.id)) * 4 as rank,
-                               {indicator} as part, {unit} as unit_part
-                        from indicators i join programmes p on p.code = i.programme_code
-                        where i.id = f.indicator_id and ($3::text is null or i.programme_code = $3)
-                        offset 0) ind
-    cross join lateral (select {kind} as part,
-                               array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'],
-                                              k.kind) as position
-                        from unnest($4::text[]) as k (kind) where k.kind = f.kind offset 0) k
+                                      < (p.sort_order, i.sort_order, i.id)) * 4
+                               + array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'],
+                                                k.kind) as rank
+                        from indicators i
+                        join programmes p on p.code = i.programme_code
+                        cross join unnest($4::text[]) as k (kind)
+                        where i.id = f.indicator_id and k.kind = f.kind
+                          and ($3::text is null or i.programme_code = $3)
+                        offset 0) ik
     left join lateral (select {document} as part from documents d
                        where d.id = f.document_id offset 0) doc on true
+    cross join lateral (select {moment} as part offset 0) updated
     where ($1::text[] is null or f.region_code = any($1::text[]))
       and ($2::int is null or f.year = $2)
-    order by f.region_code, f.year, ind.rank + k.position"""
+    order by f.region_code, f.year, ik.rank"""
 
 
 # A CSV line is one text column: COPY's CSV output of 17 columns and their text guards
@@ -79,19 +85,20 @@ def _figures_from(region: str, indicator: str, unit: str, kind: str, document: s
 # are checked on the way in and start with a letter or a digit: only names and free text
 # need `csv_field`.
 _FIGURES_CSV = f"""
-    select rg.part || f.year || ind.part || k.part || f.value::text || ind.unit_part
+    select rg.part || f.year || ik.part || f.value::text || ik.unit_part
            || f.revision || ',' || coalesce(doc.part, '') || ',' || coalesce(f.annex::text, '')
-           || ',' || {csv_field("f.source_principal")} || ',' || {iso_utc("f.updated_at")}
+           || ',' || {csv_field("f.source_principal")} || ',' || updated.part
     {
     _figures_from(
         region=f"r.code || ',' || {csv_field('r.name')} || ','",
         indicator=(
             f"',' || i.programme_code || ',' || {csv_field('p.name_zh')} || ','"
             f" || i.code || ',' || {csv_field('i.name_zh')} || ','"
+            f" || k.kind || ',' || {csv_field(_KIND_ZH)} || ','"
         ),
         unit=f"',' || i.unit || ',' || {csv_field(_UNIT_ZH)} || ','",
-        kind=f"k.kind || ',' || {csv_field(_KIND_ZH)} || ','",
         document=csv_field("d.number"),
+        moment=iso_utc("f.updated_at"),
     )
 }"""
 
@@ -107,15 +114,14 @@ _FIGURES_SHEET = f"""
         [
             "rg.part",
             xml_number("f.year"),
-            "ind.part",
-            "k.part",
+            "ik.part",
             _XML_VALUE,
-            "ind.unit_part",
+            "ik.unit_part",
             xml_number("f.revision"),
             f"coalesce(doc.part, {EMPTY_CELL})",
             xml_number("f.annex"),
             xml_text("f.source_principal", spaces=True),
-            xml_datetime("f.updated_at"),
+            "updated.part",
         ]
     )
 }
@@ -123,11 +129,14 @@ _FIGURES_SHEET = f"""
     _figures_from(
         region=xml_text("r.code") + " || " + xml_text("r.name", spaces=True),
         indicator=" || ".join(
-            map(xml_text, ["i.programme_code", "p.name_zh", "i.code", "i.name_zh"])
+            map(
+                xml_text,
+                ["i.programme_code", "p.name_zh", "i.code", "i.name_zh", "k.kind", _KIND_ZH],
+            )
         ),
         unit=xml_text("i.unit") + " || " + xml_text(_UNIT_ZH),
-        kind=xml_text("k.kind") + " || " + xml_text(_KIND_ZH),
         document=xml_text("d.number", spaces=True),
+        moment=xml_datetime("f.updated_at"),
     )
 }"""
 
