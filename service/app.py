@@ -36,6 +36,7 @@ from service.limits.rates import rate_limit
 from service.limits.schema import graphql_router
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
+from service.ops import heap
 from service.ops.install import install_ops
 from service.oversight.rest import router as oversight_router
 from service.pages.install import install_pages
@@ -88,6 +89,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
             replica=settings.replica_policy(),
         )
         app.state.db = database
+        heap.settle(settings)
         try:
             yield
         finally:
