@@ -116,6 +116,14 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     rate_limited = [Depends(rate_limit)]
     app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     app.add_middleware(RouteReads)
+    # first: routes are matched in order, and the API's busiest path should not be
+    # tried against every REST route before its own (6% of a small query's time)
+    app.include_router(
+        graphql_router(settings, _context),
+        prefix="/graphql",
+        dependencies=rate_limited,
+        include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
+    )
     for router in (
         regions_router,
         figures_router,
@@ -132,12 +140,6 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         access_log_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=rate_limited)
-    app.include_router(
-        graphql_router(settings, _context),
-        prefix="/graphql",
-        dependencies=rate_limited,
-        include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
-    )
     # Response cache, ETag / Last-Modified / 304, compression: the innermost middleware.
     install_cache(app, settings)
     # HTTP conventions for browsers and generic clients: HEAD on every GET, CORS.
