@@ -76,11 +76,11 @@ async def load_catalogue(
     indicators = read_csv(catalogue_dir / "indicators.csv")
     await conn.executemany(
         """insert into indicators (code, programme_code, phase, unit, breakdown, breakdown_zh,
-               name_zh, sort_order) values ($1, $2, $3, $4, $5, $6, $7, $8)
+               name_zh, name_en, sort_order) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            on conflict (code) do update set programme_code = excluded.programme_code,
                phase = excluded.phase, unit = excluded.unit, breakdown = excluded.breakdown,
                breakdown_zh = excluded.breakdown_zh, name_zh = excluded.name_zh,
-               sort_order = excluded.sort_order""",
+               name_en = excluded.name_en, sort_order = excluded.sort_order""",
         [
             (
                 i["code"],
@@ -90,6 +90,7 @@ async def load_catalogue(
                 _none(i["breakdown"]),
                 _none(i["breakdown_zh"]),
                 i["name_zh"],
+                _none(i["name_en"]),
                 order,  # the CSV's row order is the display order
             )
             for order, i in enumerate(indicators, start=1)
