@@ -239,6 +239,13 @@ async def load_document(conn: Connection, data: SeedData) -> LoadReport:
     counts["loan_facilities"], _ = await upsert(conn, LOAN_FACILITIES, loans, document_id)
     bonds = [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues]
     counts["bond_issues"], _ = await upsert(conn, BOND_ISSUES, bonds, document_id)
+    if data.campaigns:  # the catalogue's own names win; a new campaign is added
+        await conn.execute(
+            """insert into rectification_campaigns (code, name_zh, kind, year)
+               select * from unnest($1::text[], $2::text[], $3::text[], $4::int[])
+               on conflict (code) do nothing""",
+            *_columns([(c.code, c.name_zh, c.kind, c.year) for c in data.campaigns], 4),
+        )
     tallies = [
         (t.annex, t.line, t.region_code, t.campaign, t.item, t.found, t.rectified,
          t.in_progress, t.as_of)
