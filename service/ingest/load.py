@@ -288,13 +288,18 @@ async def _withdraw(
         t.name: await reissue.withdraw(conn, t, rows, superseded) for t, rows in written.items()
     }
     accounts = [(a.annex, a.line, a.region_code, a.year, a.source) for a in data.fund_accounts]
-    gone["fund_accounts"], gone["fund_flows"] = await reissue.withdraw_accounts(
+    funds = await reissue.withdraw_accounts(
         conn, FUND_ACCOUNTS, accounts, FUND_FLOWS, flows, superseded, document_id
     )
+    gone["fund_accounts"], gone["fund_flows"] = funds.accounts, funds.flows
     await conn.execute("select set_config('anju.reason', '', true)")
+    named = {"fund_accounts": funds.changed}  # kept, but their flows changed
     for table, withdrawn in gone.items():
         count = counts.get(table, TableCount())
-        counts[table] = TableCount(count.new, count.changed, count.unchanged, withdrawn)
+        moved = named.get(table, 0)
+        counts[table] = TableCount(
+            count.new, count.changed + moved, count.unchanged - moved, withdrawn
+        )
 
 
 async def _load_funds(

@@ -89,6 +89,13 @@ async def withdraw(
     return len(gone)
 
 
+@dataclass(frozen=True)
+class AccountsWithdrawn:
+    accounts: int  # withdrawn with their flows
+    flows: int  # theirs, and those the reissue lacks of an account it keeps
+    changed: int  # accounts kept whose flows were withdrawn: they now name the reissue
+
+
 async def withdraw_accounts(
     conn: Connection,
     accounts: Table,
@@ -97,11 +104,10 @@ async def withdraw_accounts(
     flow_rows: Sequence[Sequence[Any]],
     superseded: Superseded,
     document_id: int,
-) -> tuple[int, int]:
+) -> AccountsWithdrawn:
     """Fund accounts as `withdraw`, their flows with them; and the flows the reissue
     lacks of an account it keeps, unless a write has changed that account since."""
     stale = f"a.document_id = any($1::int[]) and {_absent(accounts, 'a', 2)}"
-    kept = f"a.document_id = any(array_append($1::int[], $2::int)) and not ({_absent(accounts, 'a', 3)})"
     keys = _keys(accounts, rows)
     flows_gone = await conn.fetch(
         f"""delete from fund_flows f using fund_accounts a
@@ -109,16 +115,35 @@ async def withdraw_accounts(
         superseded.ids,
         *keys,
     )
-    kept_flows_gone = await conn.fetch(
-        f"""delete from fund_flows f using fund_accounts a
-            where a.id = f.account_id and {kept}
-              and {_absent(flows, "f", 3 + len(accounts.key))} returning 1""",
+    # the kept account's own row of the reissue: its annex and line become the source
+    names = [name for name, _ in accounts.columns]
+    types = dict(accounts.columns)
+    given = ("annex", "source_line", *accounts.key)
+    arrays = ", ".join(f"${n}::{types[c]}[]" for n, c in enumerate(given, 3))
+    matches = " and ".join(f"k.{c} = a.{c}" for c in accounts.key)
+    counts = await conn.fetchrow(
+        f"""with kept as (
+                select a.id, k.annex, k.source_line from fund_accounts a
+                join unnest({arrays}) as k ({", ".join(given)}) on {matches}
+                where a.document_id = any(array_append($1::int[], $2::int))),
+            gone as (
+                delete from fund_flows f using kept
+                where f.account_id = kept.id
+                  and {_absent(flows, "f", 3 + len(given))} returning f.account_id),
+            named as (
+                update fund_accounts a set document_id = $2, annex = kept.annex,
+                    source_line = kept.source_line, updated_at = now()
+                from kept where a.id = kept.id and a.id in (select account_id from gone)
+                    and a.document_id <> $2
+                returning 1)
+            select (select count(*) from gone) as flows, (select count(*) from named) as named""",
         superseded.ids,
         document_id,
-        *keys,
+        *[[row[names.index(c)] for row in rows] for c in given],
         *_keys(flows, flow_rows),
     )
+    assert counts is not None
     accounts_gone = await conn.fetch(
         f"delete from fund_accounts a where {stale} returning 1", superseded.ids, *keys
     )
-    return len(accounts_gone), len(flows_gone) + len(kept_flows_gone)
+    return AccountsWithdrawn(len(accounts_gone), len(flows_gone) + counts["flows"], counts["named"])

@@ -25,13 +25,15 @@ REASON = f"withdrawn: not in {REISSUE}, which reissues {FIRST}"
 
 def reissue_leaving_out() -> str:
     """The report reissued with 泽州县's 787 corrected to 790, and without 沁水县's row of
-    annex 1 nor of annex 4, 阳城县's bond, and 陵川县's row of audit findings."""
+    annex 1 nor of annex 4, 泽州县's two nil incomes of annex 4, 阳城县's bond, and 陵川县's
+    row of audit findings."""
     text = seed_path(JINCHENG).read_text(encoding="utf-8")
     edits = [
         ("晋市保办字〔2025〕1号", REISSUE),
         ("泽州县\t1293\t787\t60.9%", "泽州县\t1293\t790\t61.1%"),
         ("沁水县\t271\t451\t166.4%\t0\t\t\t0.3\t0.88\t293.3%\t0\t\t\n", ""),
         ("沁水县\t15.44\t\t68.2\t0\t68.2\t68.20\t\t\t68.20\t15.44\t81.5%\n", ""),
+        ("泽州县\t9.59\t\t0\t0\t0\t4.39", "泽州县\t9.59\t\t0\t\t\t4.39"),
         ("\t0.9\t\t0.9\t0.25\n", "\t0.9\t\t0.9\t\n"),
         ("陵川县\t\t\t\t\t3\t3\t0\t100.0%\t1\t1\t0\t100.0%\n", ""),
     ]
@@ -68,8 +70,9 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
     assert report.counts == {
         "figures": TableCount(0, 1, len(data.figures) - 1, withdrawn=5),
         "stated_values": TableCount(len(data.stated_values), 0, 0),
-        "fund_accounts": TableCount(0, 0, len(data.fund_accounts), withdrawn=1),
-        "fund_flows": TableCount(0, 0, sum(len(a.flows) for a in data.fund_accounts), withdrawn=3),
+        # 泽州县's account is kept, and names the reissue: two of its flows are withdrawn
+        "fund_accounts": TableCount(0, 1, len(data.fund_accounts) - 1, withdrawn=1),
+        "fund_flows": TableCount(0, 0, sum(len(a.flows) for a in data.fund_accounts), withdrawn=5),
         "loan_facilities": TableCount(0, 0, len(data.loan_facilities)),
         "bond_issues": TableCount(0, 0, len(data.bond_issues), withdrawn=1),
         "rectification_tallies": TableCount(0, 0, len(data.rectification_tallies), withdrawn=2),
@@ -92,7 +95,20 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
     assert [(v["kind"], v["value"], v["source"]["principal"]) for v in investment] == [
         ("ACTUAL", "0.90", "qs")  # the target (0.3) was the report's, and is withdrawn
     ]
-    assert await stored(wdb, other_tables) == [o for o in others if o[:3] != ("fund", QINSHUI, "CENTRAL")]  # fmt: skip
+    renamed = ("fund", ZEZHOU, "CENTRAL")
+    assert await stored(wdb, other_tables) == [
+        (*o[:3], report.document_id) if o[:3] == renamed else o
+        for o in others
+        if o[:3] != ("fund", QINSHUI, "CENTRAL")
+    ]
+    flows = await stored(
+        wdb,
+        """select f.direction, f.category, f.amount::text from fund_flows f
+           join fund_accounts a on a.id = f.account_id
+           where a.region_code = $1 and a.year = 2024 and a.source = 'CENTRAL' order by 1, 2""",
+        ZEZHOU,
+    )
+    assert flows == [("EXPENDITURE", "RENT_SUBSIDY", "4.39")]
     assert (
         await stored(
             wdb,
@@ -130,9 +146,14 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
         wclient,
         """{ bonds(region: "140522", year: 2024) { items { amount } }
              figureHistory(region: "140521", year: 2024, indicator: "SHANTYTOWN:BASIC_COMPLETION:SET")
-               { kind revision value reason } }""",
+               { kind revision value reason }
+             documents(region: "140500") { items { number supersededBy } } }""",
     )
     assert gql_body["data"]["bonds"]["items"] == []
+    assert gql_body["data"]["documents"]["items"] == [
+        {"number": REISSUE, "supersededBy": None},
+        {"number": FIRST, "supersededBy": REISSUE},
+    ]
     assert gql_body["data"]["figureHistory"][-1] == {
         "kind": "TARGET", "revision": 2, "value": None, "reason": REASON
     }  # fmt: skip
@@ -143,6 +164,7 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
     assert sorted(deletes) == sorted(
         [("figures", QINSHUI, REASON)] * 5
         + [("fund_flows", QINSHUI, REASON)] * 3
+        + [("fund_flows", ZEZHOU, REASON)] * 2
         + [("fund_accounts", QINSHUI, REASON)]
         + [("bond_issues", YANGCHENG, REASON)]
         + [("rectification_tallies", LINGCHUAN, REASON)] * 2
@@ -153,6 +175,8 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
         {"year": 2024, "indicator": BASIC, "kind": "ACTUAL", "value": None, "revision": 2,
          "document": REISSUE},
     )  # fmt: skip
+    updates = [(c["entity"], c["region_code"]) for c in changes if c["action"] == "UPDATE"]
+    assert sorted(updates) == [("figures", ZEZHOU), ("fund_accounts", ZEZHOU)]
     bond = next(c for c in changes if c["entity"] == "bond_issues")
     assert (bond["old"]["amount"], bond["new"]) == ("0.2500", None)
 
@@ -161,6 +185,9 @@ async def test_a_reissue_withdraws_what_it_leaves_out(
     assert await stored(
         wdb, "select number, superseded_by from documents where number = $1", FIRST
     ) == [(FIRST, report.document_id)]
+    (first_id,) = (await stored(wdb, "select id from documents where number = $1", FIRST))[0]
+    document = (await wclient.get(f"/api/v1/documents/{first_id}")).json()
+    assert (document["number"], document["superseded_by"]) == (FIRST, REISSUE)
     consistency = (await wclient.get("/api/v1/consistency", params={"region": "140500"})).json()
     stated = [
         (f["status"], f["region_code"], f["source"]["document_number"])
