@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     export_statement_timeout_ms: int = Field(default=600_000, ge=1)
     # PostgreSQL's work_mem for that COPY: its sort stays in memory instead of on disk.
     export_work_mem_mb: int = Field(default=256, ge=1)
+    # How often a workbook being built asks whether its client is still there (it stops
+    # when not); CSV streams and stops at once.
+    export_disconnect_poll_s: float = Field(default=0.5, gt=0)
     pool_acquire_timeout_s: float = Field(default=2.0, gt=0)
     connect_timeout_s: float = Field(default=2.0, gt=0)
     # Read replica (READ_DATABASE_URL): a read carrying X-Anju-Min-LSN waits this long for

@@ -163,6 +163,10 @@ FIELDS: dict[str, Entry] = {
     "title": ("The title", "标题"),
     "issuer": ("Who issued it", "发文机关"),
     "issuedOn": ("When it was issued", "发文日期"),
+    "supersededBy": (
+        "The number of the reissue that replaced it; null while in force",
+        "更正后文号",
+    ),
     "number": ("The document number", "文号"),
     "id": ("The id", "编号"),
     "statedValues": ("Numbers the document states", "文件所列数值"),

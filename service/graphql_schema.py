@@ -21,6 +21,7 @@ from service.kit.graphql_arguments import ArgumentMemo
 from service.kit.graphql_connections import with_cursor_paging
 from service.kit.graphql_descriptions import describe
 from service.kit.graphql_inputs import BoundedDecimal, InputGuard
+from service.kit.graphql_moments import NamedMomentArguments
 from service.loans.graphql import LoansMutation, LoansQuery
 from service.milestones.graphql import MilestonesQuery
 from service.ops.graphql_calls import NoteGraphQLCall
@@ -75,6 +76,7 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
     ProblemExtensions,
     InputGuard,
     NoteGraphQLCall,
+    NamedMomentArguments,
 ]
 CONFIG = StrawberryConfig(scalar_map={Decimal: BoundedDecimal})
 

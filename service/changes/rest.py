@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from service.auth.sessions import ReadDb
@@ -59,6 +59,7 @@ async def list_changes(
     responses=FILE_RESPONSES,
 )
 async def export_changes(
+    request: Request,
     db: ReadDb,
     fmt: FileFormat,
     flt: Filter,
@@ -66,4 +67,4 @@ async def export_changes(
         HeaderLanguage, Query(description="Column headers in English (codes) or Chinese")
     ] = HeaderLanguage.EN,
 ) -> StreamingResponse:
-    return await file_response(await export.export(db, flt, headers, fmt), fmt)
+    return await file_response(await export.export(db, flt, headers, fmt), fmt, request)

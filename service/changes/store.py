@@ -24,7 +24,8 @@ from service.kit.sql_params import SqlParams
 _FEED = """
 with feed as (
     select v.txid, 0 as rank, v.id, 'figures' as entity,
-           case when v.revision = 1 and v.old_value is null then 'INSERT' else 'UPDATE' end as action,
+           case when v.value is null then 'DELETE'  -- withdrawn
+                when v.revision = 1 and v.old_value is null then 'INSERT' else 'UPDATE' end as action,
            v.region_code, v.changed_at, v.principal, v.acting_region, v.reason, v.request_id,
            case when v.old_value is not null
                 then jsonb_build_object('value', v.old_value::text, 'revision', v.revision - 1) end as old_row,

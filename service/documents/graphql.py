@@ -50,6 +50,7 @@ class DocumentType:
     issued_on: date
     region_code: str
     annexes: list[AnnexType]
+    superseded_by: str | None
 
     @strawberry.field(description="The issuing region.")
     async def region(self, info: strawberry.Info[Context, Any]) -> RegionRef:
@@ -76,6 +77,7 @@ class DocumentType:
             issued_on=d.issued_on,
             region_code=d.region_code,
             annexes=[AnnexType(annex=a.annex, title=a.title) for a in d.annexes],
+            superseded_by=d.superseded_by,
         )
 
 

@@ -19,6 +19,8 @@ class Document(BaseModel):
     issued_on: date
     region_code: str  # the region that issued it
     annexes: list[Annex]
+    # the number of the reissue that replaced it (docs/decisions/0011); None: in force
+    superseded_by: str | None = None
 
 
 class StatedValue(BaseModel):

@@ -7,7 +7,8 @@ from service.kit.db import Session
 
 _DOCUMENT = """
     select d.id, d.number, d.issuer, d.title, d.issued_on, d.region_code,
-           coalesce(a.numbers, '{}') as annex_numbers, coalesce(a.titles, '{}') as annex_titles
+           coalesce(a.numbers, '{}') as annex_numbers, coalesce(a.titles, '{}') as annex_titles,
+           (select s.number from documents s where s.id = d.superseded_by) as superseded_by
     from documents d
     left join lateral (
         select array_agg(annex order by annex) as numbers, array_agg(title order by annex) as titles
@@ -29,6 +30,7 @@ def _document(row: asyncpg.Record) -> Document:
         issued_on=row["issued_on"],
         region_code=row["region_code"],
         annexes=annexes,
+        superseded_by=row["superseded_by"],
     )
 
 

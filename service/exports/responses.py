@@ -1,11 +1,13 @@
 """An export as an HTTP answer: CSV streamed as it is made, XLSX once it is whole."""
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import IO, Any
 
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from service.exports import formats, streams
+from service.config import get_settings
+from service.exports import disconnect, formats, streams
 from service.exports.schemas import MEDIA_TYPES, FileFormat
 from service.exports.service import Export
 
@@ -18,7 +20,10 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def file_response(export: Export, fmt: FileFormat) -> StreamingResponse:
+async def file_response(
+    export: Export, fmt: FileFormat, request: Request | None = None
+) -> StreamingResponse:
+    """The file; a workbook's build stops if `request`'s client leaves before it is whole."""
     disposition = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     if fmt is FileFormat.CSV:
         # Rows go out as the database yields them; the read transaction stays open
@@ -28,19 +33,30 @@ async def file_response(export: Export, fmt: FileFormat) -> StreamingResponse:
         )
     # A zip's directory comes last, so the workbook is finished (on disk) before it is
     # sent; a failure while building it is still a proper error response.
-    if export.copy is not None:
-        copy = export.copy
-        file, size = await streams.xlsx_file(
-            export.sheet, export.header, lambda sink: copy(FileFormat.XLSX, sink)
+    build = _xlsx(export)
+    if request is not None:
+        build = disconnect.unless_client_leaves(
+            request, build, get_settings().export_disconnect_poll_s
         )
-    else:
-        assert export.rows is not None
-        file, size = await formats.xlsx_file(export.sheet, export.header, export.rows)
+    try:
+        file, size = await build
+    except disconnect.ClientLeft:
+        return StreamingResponse(iter(()), status_code=disconnect.CLIENT_CLOSED_REQUEST)
     return StreamingResponse(
         formats.file_chunks(file),
         media_type=MEDIA_TYPES[fmt],
         headers={**disposition, "Content-Length": str(size)},
     )
+
+
+async def _xlsx(export: Export) -> tuple[IO[bytes], int]:
+    if export.copy is not None:
+        copy = export.copy
+        return await streams.xlsx_file(
+            export.sheet, export.header, lambda sink: copy(FileFormat.XLSX, sink)
+        )
+    assert export.rows is not None
+    return await formats.xlsx_file(export.sheet, export.header, export.rows)
 
 
 def _csv(export: Export) -> AsyncIterator[bytes]:

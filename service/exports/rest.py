@@ -61,6 +61,7 @@ _UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=FILE_RESPONSES,
 )
 async def export_file(
+    request: Request,
     db: ReadDb,
     dataset: Dataset,
     fmt: FileFormat,
@@ -81,7 +82,7 @@ async def export_file(
         programme=programme,
     )
     export = await service.export(db, dataset, flt, headers, fmt)
-    return await file_response(export, fmt)
+    return await file_response(export, fmt, request)
 
 
 @router.post(

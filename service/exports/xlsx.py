@@ -214,6 +214,8 @@ class SheetWriter:
         return self.file, size
 
     def abort(self) -> None:
+        # an unfinished zip would write its directory into the closed file when collected
+        self._zip.fp = None
         self.file.close()
 
 

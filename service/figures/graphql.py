@@ -238,7 +238,7 @@ class RevisionType:
     kind: FigureKindEnum
     revision: int
     old_value: Decimal | None
-    value: Decimal
+    value: Decimal | None  # null: withdrawn, a reissue of its document left it out
     changed_at: datetime
     principal: str | None = strawberry.field(description="null: imported from the document")
     acting_region: str | None

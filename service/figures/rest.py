@@ -1,7 +1,6 @@
 """REST door to figures."""
 
 import json
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -23,7 +22,7 @@ from service.figures.schemas import (
     WriteResult,
 )
 from service.kit.db import Session
-from service.kit.inputs import Amount, Count, LongText, ShortText, YearValue
+from service.kit.inputs import Amount, Count, IsoMoment, LongText, ShortText, YearValue
 from service.kit.rest import (
     PROBLEM_RESPONSES,
     WRITE_RESPONSES,
@@ -56,7 +55,7 @@ async def list_figures(
     indicator: Annotated[ShortText | None, Query(description="Indicator code")] = None,
     kind: FigureKind | None = None,
     as_of: Annotated[
-        datetime | None, Query(alias="asOf", description="Values as they stood at this time")
+        IsoMoment | None, Query(alias="asOf", description="Values as they stood at this time")
     ] = None,
     certified: Annotated[
         bool, Query(description="ACTUAL values only from certified reporting periods")

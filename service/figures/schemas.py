@@ -78,7 +78,7 @@ class Revision(BaseModel):
     kind: FigureKind
     revision: int
     old_value: Decimal | None
-    value: Decimal
+    value: Decimal | None  # None: withdrawn (a reissue of its document left it out)
     changed_at: datetime
     principal: str | None  # None: imported from the document
     acting_region: str | None

@@ -52,15 +52,17 @@ def source(regions: str, flt: FigureFilter, arg: SqlParams) -> str:
                    f.revision, f.updated_at, f.document_id, f.annex, f.source_line,
                    f.source_principal, f.source_request_id
             from figures f where {where}"""
-    else:
+    else:  # a last revision without a value: withdrawn by then (a reissue left it out)
         stored = f"""
-            select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
-                   v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
-                   v.document_id, v.annex, v.source_line, v.principal as source_principal,
-                   v.request_id as source_request_id
-            from figure_revisions v
-            where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
-            order by v.figure_id, v.revision desc"""
+            select * from (
+                select distinct on (v.figure_id) v.figure_id, v.region_code, v.year,
+                       v.indicator_id, v.kind, v.value, v.revision, v.changed_at as updated_at,
+                       v.document_id, v.annex, v.source_line, v.principal as source_principal,
+                       v.request_id as source_request_id
+                from figure_revisions v
+                where v.changed_at <= {arg(flt.as_of, "timestamptz")} and {where}
+                order by v.figure_id, v.revision desc) w
+            where w.value is not null"""
     certified = ""
     if flt.certified_only:
         certified = """

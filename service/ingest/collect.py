@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from service.ingest.records import (
     BondIssue,
+    Campaign,
     DocumentInfo,
     Figure,
     FigureKind,
@@ -26,6 +27,7 @@ class Collector:
     loan_facilities: list[LoanFacility] = field(default_factory=list)
     bond_issues: list[BondIssue] = field(default_factory=list)
     rectification_tallies: list[RectificationTally] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
     _keys: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     def _claim(self, row: Row, key: tuple[object, ...], column: str) -> None:
@@ -85,6 +87,11 @@ class Collector:
             )
         )
 
+    def campaign(self, campaign: Campaign) -> None:
+        """The document reports on this audit or campaign (declared once)."""
+        if campaign not in self.campaigns:
+            self.campaigns.append(campaign)
+
     def seed_data(self, document: DocumentInfo) -> SeedData:
         return SeedData(
             document=document,
@@ -94,4 +101,5 @@ class Collector:
             loan_facilities=tuple(self.loan_facilities),
             bond_issues=tuple(self.bond_issues),
             rectification_tallies=tuple(self.rectification_tallies),
+            campaigns=tuple(self.campaigns),
         )

@@ -1,7 +1,13 @@
-"""Importer of the Jincheng city completion report (晋市保办字〔2025〕1号 on 2024, or a
-corrected reissue), annexes 1–6, for the year its title names."""
+"""Importer of the Jincheng city completion report (晋市保办字〔2025〕1号 on 2024, its like
+in other years, or a corrected reissue), annexes 1–6, for the year its title names.
+
+Nothing here names a year: the report's year comes from its title, the cohort of
+continuing projects from annex 2's title, the audits from annex 6's header, and the
+overdue-resettlement campaign is the report year's.
+"""
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +16,7 @@ from service.ingest.errors import SeedImportError
 from service.ingest.preamble import check_annexes, read_preamble, title_year
 from service.ingest.records import (
     BondIssue,
+    Campaign,
     DocumentInfo,
     FlowDirection,
     FundAccount,
@@ -20,7 +27,7 @@ from service.ingest.records import (
     TallyItem,
 )
 from service.ingest.regions import RegionDirectory, resolve_rows
-from service.ingest.tables import Column, Number, Row, SourceText, squeeze
+from service.ingest.tables import Annex, Column, Number, Row, SourceText, squeeze
 
 NUMBER = "晋市保办字〔2025〕1号"
 NUMBER_PATTERN = re.compile(r"晋市保办字〔\d{4}〕\d+号")
@@ -51,11 +58,15 @@ INDICATORS = {
     "竣工": "SHANTYTOWN:COMPLETION:SET",
     "投资": "INVESTMENT:INVESTMENT:HUNDRED_MILLION_YUAN",
     "租赁补贴": "RENT_SUBSIDY:DISBURSEMENT:HOUSEHOLD",
-    "合计": "SECURED_HOUSING:BASIC_COMPLETION:SET:COHORT_2020_2023",
-    "棚改安置住房": "SHANTYTOWN:RESETTLEMENT_BASIC_COMPLETION:SET:COHORT_2020_2023",
-    "公共租赁住房": "PUBLIC_RENTAL:BASIC_COMPLETION:SET:COHORT_2020_2023",
-    "经济适用住房": "ECONOMIC_HOUSING:BASIC_COMPLETION:SET:COHORT_2020_2023",
 }
+# The cohort's indicators, completed by the cohort annex 2's title names.
+COHORT_INDICATORS = {
+    "合计": "SECURED_HOUSING:BASIC_COMPLETION:SET",
+    "棚改安置住房": "SHANTYTOWN:RESETTLEMENT_BASIC_COMPLETION:SET",
+    "公共租赁住房": "PUBLIC_RENTAL:BASIC_COMPLETION:SET",
+    "经济适用住房": "ECONOMIC_HOUSING:BASIC_COMPLETION:SET",
+}
+COHORT_TITLE = re.compile(r"(\d{4})年底前开工(\d{4})年底前未建成")
 TASKS = (
     ("基本建成", "任务量", "建成量", "完成率"),
     ("竣工", "任务量", "竣工量", "完成率"),
@@ -67,8 +78,9 @@ COHORT = tuple(
     for label in ("合计", "棚改安置住房", "公共租赁住房", "经济适用住房")
 )
 # Annex 3 by data position; its header rows are shifted against the data and the
-# last column is always empty.
-OVERDUE = "OVERDUE_RESETTLEMENT_2024"
+# last column is always empty. The campaign is the report year's (OVERDUE_RESETTLEMENT_2024).
+OVERDUE_PREFIX = "OVERDUE_RESETTLEMENT_"
+OVERDUE_NAME = "棚改居民逾期未回迁安置问题整改专项行动"
 OVERDUE_COLUMNS = (
     _n("逾期情况/项目数"),
     _n("逾期情况/户数"),
@@ -80,20 +92,25 @@ OVERDUE_COLUMNS = (
     _pct("欠发过渡安置费/整改率"),
     Column("（空列）", kind="blank"),
 )
+
+
 # Annex 4 by data position (the second header row is shifted one column left).
-FUND_COLUMNS = (
-    _n("截至上年末结余"),
-    _n("已统计支付后调整收回"),
-    _n("2024年收入/合计"),
-    _n("2024年收入/租赁补贴"),
-    _n("2024年收入/棚户区改造"),
-    _n("2024年支出/合计"),
-    _n("2024年支出/公共租赁住房"),
-    _n("2024年支出/城镇住房保障家庭租赁补贴"),
-    _n("2024年支出/棚户区改造"),
-    _n("截至目前结余"),
-    _pct("支出率"),
-)
+def _fund_columns(year: int) -> tuple[Column, ...]:
+    return (
+        _n("截至上年末结余"),
+        _n("已统计支付后调整收回"),
+        _n(f"{year}年收入/合计"),
+        _n(f"{year}年收入/租赁补贴"),
+        _n(f"{year}年收入/棚户区改造"),
+        _n(f"{year}年支出/合计"),
+        _n(f"{year}年支出/公共租赁住房"),
+        _n(f"{year}年支出/城镇住房保障家庭租赁补贴"),
+        _n(f"{year}年支出/棚户区改造"),
+        _n("截至目前结余"),
+        _pct("支出率"),
+    )
+
+
 FUND_FLOWS: tuple[tuple[int, FlowDirection, str], ...] = (
     (3, "INCOME", "RENT_SUBSIDY"),
     (4, "INCOME", "SHANTYTOWN"),
@@ -102,20 +119,25 @@ FUND_FLOWS: tuple[tuple[int, FlowDirection, str], ...] = (
     (8, "EXPENDITURE", "SHANTYTOWN"),
 )
 FUND_STATED = ((2, "fund-income"), (5, "fund-expenditure"), (9, "fund-closing"), (10, "fund-rate"))
+
+
 # Annex 5 by data position: the header names no total columns.
-LOAN_COLUMNS = (
-    _n("有效授信金额/合计"),
-    _n("有效授信金额/国开行"),
-    _n("有效授信金额/农发行"),
-    _n("累计发放金额/合计"),
-    _n("累计发放金额/国开行"),
-    _n("累计发放金额/农发行"),
-    _pct("贷款发放率"),
-    _n("2024年发放金额/合计"),
-    _n("2024年发放金额/国开行"),
-    _n("2024年发放金额/农发行"),
-    _n("棚改专项债券发行情况"),
-)
+def _loan_columns(year: int) -> tuple[Column, ...]:
+    return (
+        _n("有效授信金额/合计"),
+        _n("有效授信金额/国开行"),
+        _n("有效授信金额/农发行"),
+        _n("累计发放金额/合计"),
+        _n("累计发放金额/国开行"),
+        _n("累计发放金额/农发行"),
+        _pct("贷款发放率"),
+        _n(f"{year}年发放金额/合计"),
+        _n(f"{year}年发放金额/国开行"),
+        _n(f"{year}年发放金额/农发行"),
+        _n("棚改专项债券发行情况"),
+    )
+
+
 LENDERS = (("CDB", 1, 4, 8), ("ADBC", 2, 5, 9))  # credit, cumulative, in-year positions
 LOAN_STATED = (
     (0, "loan-credit-total"),
@@ -123,7 +145,9 @@ LOAN_STATED = (
     (6, "loan-rate"),
     (7, "loan-disbursed-in-year-total"),
 )
-AUDITS = ("AUDIT_2016", "AUDIT_2017", "AUDIT_2019")
+# Annex 6: one group of columns per audit, named by its year in the header.
+AUDIT_HEADER = re.compile(r"(\d{4})年审计发现问题整改情况")
+AUDIT_NAME = "{year}年城镇保障性安居工程审计"
 
 
 def _whole(row: Row, column: Column, number: Number | None) -> int | None:
@@ -173,7 +197,10 @@ def _tally(
 
 
 def _triples(
-    out: Collector, rows: list[tuple[Row, str]], specs: tuple[tuple[str, str, str, str], ...]
+    out: Collector,
+    rows: list[tuple[Row, str]],
+    specs: tuple[tuple[str, str, str, str], ...],
+    indicators: list[str],
 ) -> None:
     """Columns in threes: target, actual, stated rate, one three per indicator."""
     columns: list[Column] = []
@@ -183,7 +210,6 @@ def _triples(
             _n(f"{prefix}/{actual_label}"),
             _pct(f"{prefix}/{rate_label}"),
         ]
-    indicators = [INDICATORS[prefix] for prefix, *_ in specs]
     for row, region in rows:
         numbers = row.numbers(columns)
         for i, indicator in enumerate(indicators):
@@ -193,16 +219,29 @@ def _triples(
             out.stated(row, columns[3 * i + 2].label, region, f"figure-rate:{indicator}", rate)
 
 
-def _tasks(out: Collector, rows: list[tuple[Row, str]]) -> None:
-    _triples(out, rows, TASKS)
+def _tasks(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
+    _triples(out, rows, TASKS, [INDICATORS[prefix] for prefix, *_ in TASKS])
 
 
-def _cohort(out: Collector, rows: list[tuple[Row, str]]) -> None:
-    _triples(out, rows, COHORT)
+def _cohort(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
+    """The cohort (2020年底前开工2023年底前未建成 → COHORT_2020_2023) is the title's: next
+    year's report follows the projects of its own cohort."""
+    found = COHORT_TITLE.search(squeeze(annex.title))
+    if found is None:
+        raise SeedImportError(
+            f"title '{annex.title}' names no cohort ({COHORT_TITLE.pattern})",
+            annex=annex.number,
+            line=annex.line,
+        )
+    cohort = f"COHORT_{found[1]}_{found[2]}"
+    indicators = [f"{COHORT_INDICATORS[prefix]}:{cohort}" for prefix, *_ in COHORT]
+    _triples(out, rows, COHORT, indicators)
 
 
-def _overdue(out: Collector, rows: list[tuple[Row, str]]) -> None:
+def _overdue(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
     c = OVERDUE_COLUMNS
+    campaign = f"{OVERDUE_PREFIX}{out.year}"
+    out.campaign(Campaign(campaign, OVERDUE_NAME, "CAMPAIGN", out.year))
     for row, region in rows:
         n = row.numbers(c)
         items: tuple[tuple[TallyItem, int, int, int], ...] = (
@@ -212,8 +251,8 @@ def _overdue(out: Collector, rows: list[tuple[Row, str]]) -> None:
         )
         for item, found, rectified, rate in items:
             cells = [(c[found], n[found]), (c[rectified], n[rectified])]
-            if _tally(out, row, region, OVERDUE, item, cells, in_progress=False):
-                subject = f"rectification-rate:{OVERDUE}:{item}"
+            if _tally(out, row, region, campaign, item, cells, in_progress=False):
+                subject = f"rectification-rate:{campaign}:{item}"
                 out.stated(row, c[rate].label, region, subject, n[rate])
             elif n[rate] is not None:
                 raise row.error("rate without counts", c[rate].label)
@@ -223,9 +262,10 @@ def _amount(number: Number | None) -> Decimal | None:
     return None if number is None else number.value
 
 
-def _funds(out: Collector, rows: list[tuple[Row, str]]) -> None:
+def _funds(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
+    columns = _fund_columns(out.year)
     for row, region in rows:
-        n = row.numbers(FUND_COLUMNS)
+        n = row.numbers(columns)
         flows = tuple(
             FundFlow(direction, category, number.value)
             for index, direction, category in FUND_FLOWS
@@ -244,12 +284,13 @@ def _funds(out: Collector, rows: list[tuple[Row, str]]) -> None:
             )
         )
         for index, subject in FUND_STATED:
-            out.stated(row, FUND_COLUMNS[index].label, region, f"{subject}:CENTRAL", n[index])
+            out.stated(row, columns[index].label, region, f"{subject}:CENTRAL", n[index])
 
 
-def _loans(out: Collector, rows: list[tuple[Row, str]]) -> None:
+def _loans(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
+    columns = _loan_columns(out.year)
     for row, region in rows:
-        n = row.numbers(LOAN_COLUMNS)
+        n = row.numbers(columns)
         for lender, credit, cumulative, in_year in LENDERS:
             if n[credit] is None and n[cumulative] is None and n[in_year] is None:
                 continue
@@ -266,15 +307,25 @@ def _loans(out: Collector, rows: list[tuple[Row, str]]) -> None:
                 )
             )
         for index, subject in LOAN_STATED:
-            out.stated(row, LOAN_COLUMNS[index].label, region, subject, n[index])
+            out.stated(row, columns[index].label, region, subject, n[index])
         if (bond := n[10]) is not None:
             out.bond_issues.append(BondIssue(row.annex, row.line, region, out.year, bond.value))
 
 
-def _audits(out: Collector, rows: list[tuple[Row, str]]) -> None:
+def _audits(out: Collector, annex: Annex, rows: list[tuple[Row, str]]) -> None:
+    """One group of four columns per audit the header names, in the header's order."""
+    years = list(dict.fromkeys(m[1] for cell in annex.header if (m := AUDIT_HEADER.search(cell))))
+    if not years:
+        raise SeedImportError(
+            f"the header names no audit ({AUDIT_HEADER.pattern})",
+            annex=annex.number,
+            line=annex.line,
+        )
+    audits = [f"AUDIT_{year}" for year in years]
+    for year, code in zip(years, audits, strict=True):
+        out.campaign(Campaign(code, AUDIT_NAME.format(year=year), "AUDIT", int(year)))
     columns = []
-    for campaign in AUDITS:
-        year = campaign[-4:]
+    for year in years:
         columns += [
             _n(f"{year}年/问题数量"),
             _n(f"{year}年/已整改"),
@@ -283,7 +334,7 @@ def _audits(out: Collector, rows: list[tuple[Row, str]]) -> None:
         ]
     for row, region in rows:
         n = row.numbers(columns)
-        for i, campaign in enumerate(AUDITS):
+        for i, campaign in enumerate(audits):
             cells = [(columns[4 * i + k], n[4 * i + k]) for k in range(3)]
             rate_column, rate = columns[4 * i + 3], n[4 * i + 3]
             if _tally(out, row, region, campaign, "FINDINGS", cells, in_progress=True):
@@ -327,7 +378,14 @@ def _provincial_subsidy(out: Collector, source: SourceText) -> None:
     )
 
 
-HANDLERS = {1: _tasks, 2: _cohort, 3: _overdue, 4: _funds, 5: _loans, 6: _audits}
+HANDLERS: dict[int, Callable[[Collector, Annex, list[tuple[Row, str]]], None]] = {
+    1: _tasks,
+    2: _cohort,
+    3: _overdue,
+    4: _funds,
+    5: _loans,
+    6: _audits,
+}
 
 
 def parse(
@@ -338,7 +396,7 @@ def parse(
     out = Collector(title_year(preamble))
     for number, handle in HANDLERS.items():
         annex = source.annex(number)
-        handle(out, resolve_rows(directory, REGION, annex.name_label, annex.rows))
+        handle(out, annex, resolve_rows(directory, REGION, annex.name_label, annex.rows))
     _provincial_subsidy(out, source)
     document = DocumentInfo(
         number=preamble.number,

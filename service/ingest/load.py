@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from service.ingest import reissue
 from service.ingest.errors import DocumentExistsError, UnknownCodeError
 from service.ingest.records import DocumentInfo, MilestoneData, SeedData
 from service.ingest.region_names import load_region_names
@@ -241,7 +242,8 @@ async def load_document(
     ]
     counts["stated_values"], _ = await upsert(conn, STATED_VALUES, stated, document_id)
     done("stated values")
-    counts.update(await _load_funds(conn, document_id, data))
+    funds, flows = await _load_funds(conn, document_id, data)
+    counts.update(funds)
     done("funds")
     loans = [
         (x.annex, x.line, x.region_code, x.year, x.lender, x.credit_line,
@@ -253,6 +255,13 @@ async def load_document(
     bonds = [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues]
     counts["bond_issues"], _ = await upsert(conn, BOND_ISSUES, bonds, document_id)
     done("bonds")
+    if data.campaigns:  # the catalogue's own names win; a new campaign is added
+        await conn.execute(
+            """insert into rectification_campaigns (code, name_zh, kind, year)
+               select * from unnest($1::text[], $2::text[], $3::text[], $4::int[])
+               on conflict (code) do nothing""",
+            *_columns([(c.code, c.name_zh, c.kind, c.year) for c in data.campaigns], 4),
+        )
     tallies = [
         (t.annex, t.line, t.region_code, t.campaign, t.item, t.found, t.rectified,
          t.in_progress, t.as_of)
@@ -261,6 +270,12 @@ async def load_document(
     counts["rectification_tallies"], _ = await upsert(
         conn, RECTIFICATION_TALLIES, tallies, document_id
     )
+    if new_document:
+        written: dict[Table, Sequence[Sequence[Any]]] = {
+            FIGURES: figures, LOAN_FACILITIES: loans, BOND_ISSUES: bonds,
+            RECTIFICATION_TALLIES: tallies,
+        }  # fmt: skip
+        await _withdraw(conn, document_id, data, counts, written, flows)
     done("rectification")
     report = LoadReport(document_id, data.document.number, new_document, counts)
     if not new_document and not report.changed_anything:
@@ -268,11 +283,48 @@ async def load_document(
     return report
 
 
-async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> dict[str, TableCount]:
+async def _withdraw(
+    conn: Connection,
+    document_id: int,
+    data: SeedData,
+    counts: dict[str, TableCount],
+    written: dict[Table, Sequence[Sequence[Any]]],
+    flows: list[tuple[Any, ...]],
+) -> None:
+    """A reissue withdraws what the documents it supersedes gave and it no longer holds."""
+    superseded = await reissue.supersede(conn, document_id, data.document)
+    if not superseded.ids:
+        return
+    # the history triggers take the reason from the claims; reset for later writes
+    await conn.execute(
+        "select set_config('anju.reason', $1, true)", superseded.reason(data.document.number)
+    )
+    gone = {
+        t.name: await reissue.withdraw(conn, t, rows, superseded) for t, rows in written.items()
+    }
+    accounts = [(a.annex, a.line, a.region_code, a.year, a.source) for a in data.fund_accounts]
+    funds = await reissue.withdraw_accounts(
+        conn, FUND_ACCOUNTS, accounts, FUND_FLOWS, flows, superseded, document_id
+    )
+    gone["fund_accounts"], gone["fund_flows"] = funds.accounts, funds.flows
+    await conn.execute("select set_config('anju.reason', '', true)")
+    named = {"fund_accounts": funds.changed}  # kept, but their flows changed
+    for table, withdrawn in gone.items():
+        count = counts.get(table, TableCount())
+        moved = named.get(table, 0)
+        counts[table] = TableCount(
+            count.new, count.changed + moved, count.unchanged - moved, withdrawn
+        )
+
+
+async def _load_funds(
+    conn: Connection, document_id: int, data: SeedData
+) -> tuple[dict[str, TableCount], list[tuple[Any, ...]]]:
     """Accounts in one statement, then all their flows in one. An account whose flows
-    changed is a changed account too: it then names this document."""
+    changed is a changed account too: it then names this document. Also the flows as
+    written (account id, direction, category, amount)."""
     if not data.fund_accounts:
-        return {}
+        return {}, []
     accounts = data.fund_accounts
     rows = [
         (a.annex, a.line, a.region_code, a.year, a.source, a.opening_balance, a.adjustment)
@@ -312,7 +364,7 @@ async def _load_funds(conn: Connection, document_id: int, data: SeedData) -> dic
             ),
         )
         count = TableCount(count.new, count.changed + len(touched), count.unchanged - len(touched))
-    return {"fund_accounts": count, "fund_flows": flow_count}
+    return {"fund_accounts": count, "fund_flows": flow_count}, flows
 
 
 async def load_milestones(conn: Connection, data: MilestoneData) -> int:

@@ -9,6 +9,7 @@ FigureKind = Literal["TARGET", "ACTUAL", "SUPPLEMENTARY_TARGET"]
 FundSource = Literal["CENTRAL", "PROVINCIAL"]
 FlowDirection = Literal["INCOME", "EXPENDITURE"]
 TallyItem = Literal["FINDINGS", "PROJECTS", "HOUSEHOLDS", "UNPAID_FEE_HOUSEHOLDS"]
+CampaignKind = Literal["AUDIT", "CAMPAIGN"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,17 @@ class RectificationTally:
 
 
 @dataclass(frozen=True)
+class Campaign:
+    """An audit or campaign a document reports on, as the document names it: added to
+    the catalogue when missing, so that next year's campaign needs no code change."""
+
+    code: str
+    name_zh: str
+    kind: CampaignKind
+    year: int
+
+
+@dataclass(frozen=True)
 class SeedData:
     document: DocumentInfo
     figures: tuple[Figure, ...] = ()
@@ -114,6 +126,7 @@ class SeedData:
     loan_facilities: tuple[LoanFacility, ...] = ()
     bond_issues: tuple[BondIssue, ...] = ()
     rectification_tallies: tuple[RectificationTally, ...] = ()
+    campaigns: tuple[Campaign, ...] = ()
 
 
 @dataclass(frozen=True)

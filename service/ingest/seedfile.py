@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 from service.ingest.records import (
     AnnexInfo,
     BondIssue,
+    Campaign,
     DocumentInfo,
     Figure,
     FundAccount,
@@ -34,6 +35,7 @@ SECTIONS: dict[str, type[Any]] = {
     "loan_facilities": LoanFacility,
     "bond_issues": BondIssue,
     "rectification_tallies": RectificationTally,
+    "campaigns": Campaign,
 }
 
 

@@ -116,6 +116,9 @@ class Annex:
     unit: str | None  # from the `单位：…` line
     name_label: str  # the header's first cell, e.g. 市、县名称
     rows: tuple[Row, ...]  # data rows only, in source order
+    # the header rows' cells, squeezed, as first met (page breaks repeat them): where a
+    # year-bound column (2016年审计…) is named
+    header: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def read_annex(number: int, start: int, lines: Sequence[tuple[int, str]]) -> Ann
     unit: str | None = None
     name_label: str | None = None
     rows: list[Row] = []
+    header: list[str] = []
     in_header = False
     ended_at: int | None = None
     for line_no, text in lines:
@@ -185,6 +189,8 @@ def read_annex(number: int, start: int, lines: Sequence[tuple[int, str]]) -> Ann
                 raise SeedImportError(
                     "expected a header row, found figures", annex=number, line=line_no
                 )
+            if name_label is None:
+                header += [squeeze(cell) for cell in cells[1:] if cell]
             name_label = first
             in_header = True
             continue
@@ -192,6 +198,8 @@ def read_annex(number: int, start: int, lines: Sequence[tuple[int, str]]) -> Ann
             if all(not cell for cell in cells):
                 continue
             if in_header and not _has_number(cells):
+                if not rows:
+                    header += [squeeze(cell) for cell in cells if cell]
                 continue
             raise SeedImportError(
                 "row has figures but no region name", annex=number, line=line_no, column=name_label
@@ -207,6 +215,7 @@ def read_annex(number: int, start: int, lines: Sequence[tuple[int, str]]) -> Ann
         unit=unit,
         name_label=name_label,
         rows=tuple(rows),
+        header=tuple(header),
     )
 
 

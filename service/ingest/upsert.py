@@ -23,9 +23,11 @@ class TableCount:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    withdrawn: int = 0  # by a reissue that no longer holds them (service.ingest.reissue)
 
     def __str__(self) -> str:
-        return f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged"
+        said = f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged"
+        return f"{said}, {self.withdrawn} withdrawn" if self.withdrawn else said
 
 
 @dataclass(frozen=True)

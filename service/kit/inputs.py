@@ -6,7 +6,7 @@ GraphQL applies the same functions through `service.kit.graphql_inputs`.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -149,3 +149,14 @@ def _iso_moment(value: Any) -> Any:
 
 # A point in time from a query string; UTC when it has no offset (the service says so).
 IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
+
+
+def _iso_day(value: Any) -> Any:
+    # as _iso_moment: 20240101 would be seconds since 1970, refused as "not a date"
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an ISO 8601 date, e.g. 2024-12-31")
+    return value
+
+
+# A day from a query string.
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]

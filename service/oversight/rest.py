@@ -1,13 +1,12 @@
 """REST door to the oversight reports."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from service.auth.sessions import ReadDb
 from service.config import get_settings
-from service.kit.inputs import Amount, Id, ShortText
+from service.kit.inputs import Amount, Id, IsoDay, ShortText
 from service.kit.rest import PROBLEM_RESPONSES
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 from service.oversight import measures, ranking, scorecard, service, trends
@@ -94,7 +93,9 @@ async def laggards(
     indicator: Indicator = None,
     measure: Measure = None,
     below: Annotated[Amount | None, Query(description="Rate in percent")] = None,
-    as_of: Annotated[date | None, Query(description="Milestones due on or before this day")] = None,
+    as_of: Annotated[
+        IsoDay | None, Query(description="Milestones due on or before this day")
+    ] = None,
 ) -> Laggards:
     # its own parameters, not RankingParams: a dependency's would come after `below` and
     # `as_of` in the published parameter order
@@ -111,7 +112,7 @@ async def region_scorecard(
     code: ShortText,
     year: Year,
     as_of: Annotated[
-        date | None, Query(description="Milestones due on or before this day (default: 31 Dec)")
+        IsoDay | None, Query(description="Milestones due on or before this day (default: 31 Dec)")
     ] = None,
 ) -> Scorecard:
     return await scorecard.scorecard(db, code, year, as_of)

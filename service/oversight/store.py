@@ -57,7 +57,8 @@ async def stated_values(db: Session, region_codes: list[str]) -> list[asyncpg.Re
                             {_document_year("s.document_id")}) as year
             from stated_values s
             join documents d on d.id = s.document_id
-            where s.region_code = any($1::text[])
+            -- a superseded document's statements are its reissue's to make
+            where s.region_code = any($1::text[]) and d.superseded_by is null
             order by s.document_id, s.annex, s.source_line, s.subject""",
         region_codes,
     )

@@ -71,7 +71,7 @@ async def test_load_jincheng(conn: asyncpg.Connection) -> None:
     counting = CountingConnection(conn)
     report = await load.load_document(counting, data)  # type: ignore[arg-type]
     document_id = report.document_id
-    assert counting.statements <= 12
+    assert counting.statements <= 14
     for table, expected in [
         ("figures", len(data.figures)),
         ("stated_values", len(data.stated_values)),
