@@ -13,7 +13,8 @@ history, and the frame (`run`) that runs both steps in the caller's write transa
 (a refusal raised here rolls the transaction back: nothing is written).
 """
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -132,6 +133,14 @@ async def run(db: Session, plan: "WritePlan[C]", naming: Naming = batch_field) -
     return checked
 
 
+def check_items(items: Sized, most: int) -> None:
+    """A batch's own bounds: at least one item, at most `most`."""
+    if not items:
+        raise InvalidInput("items", "give at least one item")
+    if len(items) > most:
+        raise InvalidInput("items", f"at most {most} items in one batch, got {len(items)}")
+
+
 async def lock_rows(db: Session, select: str, args: list[Any], reason: str) -> None:
     """Lock the rows `select` (a `select … for update`) finds until commit, and name the
     write's reason for the history triggers, in one statement. Rows that do not exist
@@ -142,6 +151,12 @@ async def lock_rows(db: Session, select: str, args: list[Any], reason: str) -> N
         *args,
         reason,
     )
+
+
+def json_rows(value: str | list[Any]) -> list[Any]:
+    """A check statement's findings, aggregated as a JSON array (asyncpg gives jsonb as
+    text)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class ItemProblemOut(BaseModel):
