@@ -98,3 +98,52 @@ async def test_a_batch_spends_what_its_earlier_items_brought_in(
         ("fund_flows", "UPDATE"),
         ("fund_flows", "UPDATE"),
     ]
+
+
+BATCH_MUTATION = """
+mutation ($items: [FundMovementInput!]!) {
+  recordFundMovements(region: "140525", year: 2024, reason: "月报", items: $items) {
+    __typename
+    ... on FundMovementsRecorded { accounts { source closingBalance } }
+    ... on InvalidInputError { field message items { item field status code message } }
+  }
+}
+"""
+
+
+async def test_graphql_lists_every_bad_item_in_the_typed_error(
+    wclient: httpx.AsyncClient, wdb: Database
+) -> None:
+    wclient.headers.update(CLERK)
+    before = await snapshot(wdb)
+    items = [
+        {"source": "CENTRAL", "direction": "INCOME", "category": "NO_SUCH", "amount": "1"},
+        {"source": "CENTRAL", "direction": "EXPENDITURE", "category": "SHANTYTOWN", "amount": "6"},
+    ]
+    refused = (await gql(wclient, BATCH_MUTATION, {"items": items}))["data"]
+    result = refused["recordFundMovements"]
+    assert (result["__typename"], result["field"]) == ("InvalidInputError", "items[0].category")
+    assert result["items"] == [
+        {
+            "item": 0,
+            "field": "category",
+            "status": 422,
+            "code": "invalid-input",
+            "message": "items[0].category: no programme with code 'NO_SUCH'",
+        },
+        {
+            "item": 1,
+            "field": "amount",
+            "status": 422,
+            "code": "invalid-input",
+            "message": "items[1].amount: the closing balance of 140525's CENTRAL account for"
+            " 2024 is 5.20 万元; spending 6 would leave -0.80",
+        },
+    ]
+    assert await snapshot(wdb) == before
+
+    items[0]["category"] = "SHANTYTOWN"
+    done = (await gql(wclient, BATCH_MUTATION, {"items": items}))["data"]
+    assert done["recordFundMovements"]["accounts"] == [
+        {"source": "CENTRAL", "closingBalance": "0.20"}
+    ]
