@@ -59,6 +59,10 @@ TYPES: dict[str, Entry] = {
         "The fund accounts after the movements, or why not",
         "批量资金变动结果",
     ),
+    "RecordLoanDisbursementsResult": (
+        "The loans after the disbursements, or why not",
+        "批量贷款发放结果",
+    ),
     "AddProgrammeResult": ("The programme added, or why not", "新增保障类型结果"),
     "AddIndicatorResult": ("The indicator added, or why not", "新增指标结果"),
     "MovePeriodResult": ("The reporting period after the move, or why not", "填报期操作结果"),
