@@ -63,6 +63,7 @@ TYPES: dict[str, Entry] = {
         "The loans after the disbursements, or why not",
         "批量贷款发放结果",
     ),
+    "RecordRectificationsResult": ("The tallies after the records, or why not", "批量整改记录结果"),
     "AddProgrammeResult": ("The programme added, or why not", "新增保障类型结果"),
     "AddIndicatorResult": ("The indicator added, or why not", "新增指标结果"),
     "MovePeriodResult": ("The reporting period after the move, or why not", "填报期操作结果"),

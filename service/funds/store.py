@@ -72,64 +72,6 @@ async def flows(db: Session, account_ids: list[int]) -> list[asyncpg.Record]:
     )
 
 
-async def lock(db: Session, region: str, year: int, source: str) -> asyncpg.Record | None:
-    """The account about to be written, locked until commit (None: not opened yet)."""
-    return await db.fetchrow(
-        f"""select {_ACCOUNT}
-            from fund_accounts a left join documents d on d.id = a.document_id
-            where a.region_code = $1 and a.year = $2 and a.source = $3
-            for update of a""",
-        region,
-        year,
-        source,
-    )
-
-
-async def create(db: Session, region: str, year: int, source: str) -> None:
-    """Open an account with no opening balance; a concurrent opener's row is kept."""
-    await db.execute(
-        """insert into fund_accounts (region_code, year, source) values ($1, $2, $3)
-           on conflict (region_code, year, source) do nothing""",
-        region,
-        year,
-        source,
-    )
-
-
-async def add_flow(
-    db: Session, account_id: int, direction: str, category: str, amount: Decimal
-) -> None:
-    """Add to a flow and mark the account changed, in one statement.
-
-    An account opened in this transaction already carries now(): it is not touched again
-    (that would only log a second, empty change).
-    """
-    await db.execute(
-        """with flow as (
-               insert into fund_flows (account_id, direction, category, amount)
-               values ($1, $2, $3, $4)
-               on conflict (account_id, direction, category)
-                   do update set amount = fund_flows.amount + excluded.amount
-               returning account_id
-           )
-           update fund_accounts a set updated_at = now()
-           from flow where a.id = flow.account_id and a.updated_at is distinct from now()""",
-        account_id,
-        direction,
-        category,
-        amount,
-    )
-
-
-async def add_adjustment(db: Session, account_id: int, amount: Decimal) -> None:
-    await db.execute(
-        """update fund_accounts set adjustment = coalesce(adjustment, 0) + $2, updated_at = now()
-           where id = $1""",
-        account_id,
-        amount,
-    )
-
-
 # The accounts a set of movements writes, locked until commit (an account not opened yet
 # is opened by the write; its movements add up whoever opens it).
 LOCK_ACCOUNTS = """
