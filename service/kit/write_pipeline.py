@@ -25,7 +25,6 @@ from service.kit.db import Session
 from service.kit.errors import InvalidInput, ProblemError
 
 C = TypeVar("C")
-C_co = TypeVar("C_co", covariant=True)
 
 
 def batch_field(index: int, name: str | None) -> str:
@@ -114,13 +113,13 @@ class Problems:
             raise refusal
 
 
-class WritePlan(Protocol[C_co]):
+class WritePlan(Protocol[C]):
     """A domain's write: `check` collects every problem of the set into `problems` and
-    returns what `apply` needs; `apply` writes it set-based."""
+    returns what `apply` needs (`C`); `apply` writes it set-based."""
 
-    async def check(self, db: Session, problems: Problems) -> C_co: ...
+    async def check(self, db: Session, problems: Problems) -> C: ...
 
-    async def apply(self, db: Session, checked: Any) -> None: ...
+    async def apply(self, db: Session, checked: C) -> None: ...
 
 
 async def run(db: Session, plan: "WritePlan[C]", naming: Naming = batch_field) -> C:
