@@ -63,8 +63,9 @@ class ItemProblem:
 
 @dataclass
 class Problems:
-    """The problems a check found, in item order once `sorted`. `naming` turns an
-    item's field into the field a door reports (`batch_field`, `single_field`)."""
+    """The problems a check found, in the order it found them (`in_item_order` sorts
+    them). `naming` turns an item's field into the field a door reports (`batch_field`,
+    `single_field`)."""
 
     naming: Naming = batch_field
     items: list[ItemProblem] = field(default_factory=list)
@@ -186,6 +187,3 @@ def item_problems(error: ProblemError) -> list[ItemProblemType]:
     """The item problems a refusal lists, for a typed GraphQL error (none: one problem)."""
     listed = error.extra.get("errors") or []
     return [ItemProblemType(**ItemProblemOut.model_validate(p).model_dump()) for p in listed]
-
-
-__all__ = ["ItemProblem", "Problems", "WritePlan", "lock_rows", "run"]
