@@ -17,6 +17,7 @@ from service.catalogue.rest import router as catalogue_router
 from service.changes.rest import router as changes_router
 from service.config import Settings, get_settings
 from service.documents.rest import router as documents_router
+from service.exports import job_leases
 from service.exports.rest import router as exports_router
 from service.figures.rest import router as figures_router
 from service.funds.rest import router as funds_router
@@ -91,7 +92,9 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         app.state.db = database
         heap.settle(settings)
         try:
-            yield
+            # upload jobs whose worker stopped are failed, and old ones deleted
+            async with job_leases.sweeping(database, settings):
+                yield
         finally:
             await database.close()
 

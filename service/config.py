@@ -158,6 +158,18 @@ class Settings(BaseSettings):
     # per byte of file); larger ones are streamed by openpyxl (flat memory, ~20x slower).
     upload_xlsx_in_memory_max_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
 
+    # Batches of fund movements, loan disbursements and rectification records: the items
+    # one request may write (each checked and written with the others, all or none).
+    write_max_items: int = Field(default=500, ge=1)
+    # Upload jobs: a running worker stamps its job's heartbeat this often; a job whose
+    # heartbeat is older than `job_stale_after_s` is FAILED (its worker stopped).
+    job_heartbeat_s: float = Field(default=5.0, gt=0)
+    job_stale_after_s: float = Field(default=60.0, gt=0)
+    # Finished jobs (DONE or FAILED) are deleted this long after they last changed; the
+    # sweep that fails stale jobs and deletes old ones runs this often in every process.
+    job_retention_s: float = Field(default=7 * 24 * 3600.0, gt=0)
+    job_sweep_interval_s: float = Field(default=300.0, gt=0)
+
     # Browser apps allowed to call the API from another origin (CORS), comma-separated
     # origins such as https://dashboard.example.gov.cn; empty: no CORS headers at all.
     cors_origins: Annotated[list[str], NoDecode] = []

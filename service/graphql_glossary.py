@@ -54,6 +54,16 @@ TYPES: dict[str, Entry] = {
     ),
     "RecordBondIssueResult": ("The bonds after the issue, or why not", "债券发行结果"),
     "RecordRectificationResult": ("The tally after the record, or why not", "整改记录结果"),
+    # batches through the write pipeline
+    "RecordFundMovementsResult": (
+        "The fund accounts after the movements, or why not",
+        "批量资金变动结果",
+    ),
+    "RecordLoanDisbursementsResult": (
+        "The loans after the disbursements, or why not",
+        "批量贷款发放结果",
+    ),
+    "RecordRectificationsResult": ("The tallies after the records, or why not", "批量整改记录结果"),
     "AddProgrammeResult": ("The programme added, or why not", "新增保障类型结果"),
     "AddIndicatorResult": ("The indicator added, or why not", "新增指标结果"),
     "MovePeriodResult": ("The reporting period after the move, or why not", "填报期操作结果"),
@@ -182,6 +192,7 @@ FIELDS: dict[str, Entry] = {
     "categoryZh": ("The category's Chinese name", "用途名称"),
     "amount": ("The amount", "金额"),
     "account": ("The fund account after the movement", "资金账户"),
+    "accounts": ("The fund accounts after the movements", "资金账户"),
     "loans": ("Special loans", "专项贷款"),
     "facilities": ("One loan per lender", "各银行贷款"),
     "lender": ("The lending bank", "贷款银行"),

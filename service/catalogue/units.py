@@ -31,8 +31,15 @@ def check_value(field: str, value: Decimal, unit: Unit) -> Decimal:
     return value
 
 
-def check_amount(field: str, amount: Decimal, unit: Unit) -> Decimal:
-    """A sum of money moved: positive, and a valid value in its unit."""
+def amount_problem(amount: Decimal, unit: Unit) -> str | None:
+    """What is wrong with a sum of money moved, or None: positive, and a valid value in
+    its unit."""
     if amount.is_finite() and amount <= 0:
-        raise InvalidInput(field, f"must be positive, got {amount}")
-    return check_value(field, amount, unit)
+        return f"must be positive, got {amount}"
+    return value_problem(amount, unit)
+
+
+def check_amount(field: str, amount: Decimal, unit: Unit) -> Decimal:
+    if (problem := amount_problem(amount, unit)) is not None:
+        raise InvalidInput(field, problem)
+    return amount

@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from service.auth.principal import Principal
 from service.auth.sessions import write_session
-from service.exports import staging, upload
+from service.config import get_settings
+from service.exports import job_leases, staging, upload
 from service.exports.schemas import FileFormat, UploadResult
 from service.kit.db import Database
 from service.kit.errors import NotFound, ProblemError
@@ -42,6 +43,7 @@ class Job(BaseModel):
     problem: dict[str, Any] | None  # when FAILED: the problem a synchronous upload answers
     created_at: datetime
     updated_at: datetime
+    heartbeat_at: datetime  # its worker's last sign of life (a stale one fails the job)
 
 
 class JobNotFound(NotFound):
@@ -101,6 +103,28 @@ async def _run(
     request_id: str | None,
     job_id: uuid.UUID,
 ) -> None:
+    """The upload beside its heartbeat: should a sweep fail the job meanwhile (its
+    heartbeat was late), the upload is cancelled, and its transaction rolled back."""
+    work = asyncio.create_task(_upload(database, principal, reason, file, fmt, request_id, job_id))
+    beat = asyncio.create_task(job_leases.beat(database, job_id, get_settings().job_heartbeat_s))
+    try:
+        await asyncio.wait({work, beat}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (work, beat):
+            task.cancel()
+        await asyncio.gather(work, beat, return_exceptions=True)
+        file.close()  # the upload's own, unless it was cancelled before it began
+
+
+async def _upload(
+    database: Database,
+    principal: Principal,
+    reason: str,
+    file: IO[bytes],
+    fmt: FileFormat,
+    request_id: str | None,
+    job_id: uuid.UUID,
+) -> None:
     async def progress(staged: staging.Staged) -> None:
         await _update(
             database,
@@ -140,7 +164,8 @@ async def _fail(database: Database, job_id: uuid.UUID, problem: dict[str, Any]) 
 async def _update(database: Database, job_id: uuid.UUID, assignments: str, *args: Any) -> None:
     async with database.connection() as conn:
         await conn.execute(
-            f"update upload_jobs set {assignments}, updated_at = now() where id = $1",
+            f"update upload_jobs set {assignments}, updated_at = now(), heartbeat_at = now()"
+            " where id = $1",
             job_id,
             *args,
         )
@@ -148,12 +173,15 @@ async def _update(database: Database, job_id: uuid.UUID, assignments: str, *args
 
 async def get(database: Database, principal: Principal, job_id: uuid.UUID) -> Job:
     """A job of the caller's (another's is not found: its existence is no one's business),
-    read on the primary, where its progress is written."""
+    read on the primary, where its progress is written; FAILED if its worker stopped."""
+    settings = get_settings()
     async with database.connection() as conn:
         row = await conn.fetchrow(
-            "select * from upload_jobs where id = $1 and principal = $2",
+            job_leases.STALE,
             job_id,
             principal.subject,
+            job_leases.stale_problem(settings),
+            settings.job_stale_after_s,
         )
     if row is None:
         raise JobNotFound(job_id)
@@ -171,4 +199,5 @@ def _job(row: Record) -> Job:
         problem=json.loads(row["problem"]) if row["problem"] else None,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        heartbeat_at=row["heartbeat_at"],
     )

@@ -21,6 +21,7 @@ from service.exports.schemas import (
 from service.figures import pipeline, store
 from service.kit.db import Session
 from service.kit.errors import Conflict, Forbidden, InvalidInput
+from service.kit.write_pipeline import ItemProblem
 from service.kit.writes import check_reason
 
 
@@ -169,11 +170,11 @@ async def figures_file(
         db, principal, items, lock, unchanged_is_free=True, limit=max(limit - len(errors), 0)
     )
     stale: list[CellError] = []
-    for problem in checked.problems:
+    for problem in checked.problems.items:
         column = _FIELD_COLUMNS.get(problem.field or "")
         cell = layout.error(problem.index, column, _message(problem))
         (stale if problem.error.status == 409 else errors).append(cell)
-    total += checked.total
+    total += checked.problems.total
     if errors:
         errors.sort(key=lambda e: e.row)
         raise BadRows(errors[:limit], total - len(stale))
@@ -199,7 +200,7 @@ _FIELD_COLUMNS = {
 }
 
 
-def _message(problem: pipeline.ItemProblem) -> str:
+def _message(problem: ItemProblem) -> str:
     """The pipeline's words, said of a file's row."""
     error, about = problem.error, problem.about
     if problem.same_as is not None:

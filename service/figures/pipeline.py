@@ -9,7 +9,7 @@ will write, so that revisions compared there still hold when `apply` writes.
 """
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from service.auth import policy
@@ -18,6 +18,7 @@ from service.figures import rules, store
 from service.figures.schemas import FigureWrite
 from service.kit.db import Session
 from service.kit.errors import Conflict, InvalidInput, ProblemError
+from service.kit.write_pipeline import ItemProblem, Problems, batch_field
 from service.periods.service import PeriodLocked
 
 
@@ -54,46 +55,14 @@ def batch(year: int, items: list[FigureWrite]) -> Items:
     )
 
 
-@dataclass(frozen=True)
-class ItemProblem:
-    """What is wrong with one item: `field` is the item's own (None: the item as a
-    whole); `error` is the problem a door reports, its field `items[n].field`."""
-
-    index: int
-    field: str | None
-    error: ProblemError
-    same_as: int | None = None  # a duplicate: the index of the item it repeats
-    about: rules.Refusal | None = None  # a refusal after the lock: what was found
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "item": self.index,
-            "field": self.field,
-            "status": self.error.status,
-            "code": self.error.code,
-            "message": self.error.detail,
-        }
-
-
 @dataclass
 class Checked:
     items: Items
+    problems: Problems  # at most the limit listed; `total` counts them all
     changed: int = 0  # items whose value differs from what is stored
-    problems: list[ItemProblem] = field(default_factory=list)  # at most the limit
-    total: int = 0  # every problem, listed or not
 
     def refusal(self) -> ProblemError | None:
-        """The first problem, as the doors report it, listing every problem."""
-        if not self.problems:
-            return None
-        first = self.problems[0].error
-        if len(self.problems) > 1:
-            first.extra["errors"] = [p.as_dict() for p in self.problems]
-        return first
-
-
-def _item_field(index: int, name: str | None) -> str:
-    return f"items[{index}]" + (f".{name}" if name else "")
+        return self.problems.refusal()
 
 
 class YearOutsidePlan(InvalidInput):
@@ -112,6 +81,7 @@ async def check(
     *,
     unchanged_is_free: bool = False,
     limit: int = 10_000,
+    problems: Problems | None = None,
 ) -> Checked:
     """Every check of a write, over the whole set, before anything is written: the
     catalogue, regions, units, values and duplicates in one statement; access by the
@@ -122,13 +92,15 @@ async def check(
     found = await rules.validate(db, items.source, items.args, limit)
     if found.unplanned:
         raise YearOutsidePlan(found.unplanned[0])
-    checked = Checked(items, total=found.total)
+    problems = problems if problems is not None else Problems(batch_field)
     for p in found.problems:
         message = p.message
         if p.same_as is not None:
             message += f" (first as items[{p.same_as}])"
-        error = InvalidInput(_item_field(p.n, p.field), message)
-        checked.problems.append(ItemProblem(p.n, p.field, error, p.same_as))
+        error = InvalidInput(problems.name(p.n, p.field), message)
+        problems.add(ItemProblem(p.n, p.field, error, p.same_as))
+    problems.total = found.total
+    checked = Checked(items, problems)
 
     refused: dict[tuple[str, str], ProblemError] = {}
     for (region, kind), ancestors in found.pairs.items():
@@ -146,28 +118,54 @@ async def check(
         items.source,
         items.args,
         refused=sorted(refused),
-        bad=sorted({p.index for p in checked.problems}),
+        bad=problems.bad,
         unchanged_is_free=unchanged_is_free,
-        limit=limit - len(checked.problems),
+        limit=limit - len(problems.items),
     )
-    checked.changed, checked.total = now.changed, checked.total + now.total
+    checked.changed = now.changed
+    listed_before = problems.total
     for r in now.refusals:
         if r.reason == "refused":
-            checked.problems.append(ItemProblem(r.n, "region", refused[r.region, r.kind], about=r))
+            problems.add(ItemProblem(r.n, "region", refused[r.region, r.kind], about=r))
         elif r.reason == "certified":
-            where = _item_field(r.n, None)
-            checked.problems.append(
+            where = problems.name(r.n, None)
+            problems.add(
                 ItemProblem(r.n, None, PeriodLocked(r.region, r.year, field=where), about=r)
             )
         else:
             conflict = RevisionConflict(
                 f"items[{r.n}]: expected revision {r.expected_revision} of"
                 f" {r.indicator} {r.kind} for {r.region}, found {r.revision}",
-                field=_item_field(r.n, "expected_revision"),
+                field=problems.name(r.n, "expected_revision"),
                 current_revision=r.revision,
             )
-            checked.problems.append(ItemProblem(r.n, "expected_revision", conflict, about=r))
+            problems.add(ItemProblem(r.n, "expected_revision", conflict, about=r))
+    problems.total = listed_before + now.total
     return checked
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A batch of REST or GraphQL as a `WritePlan`: the figures' checks, then their one
+    upsert. `if_match` (REST's If-Match, for one item) is compared once the set passed,
+    under the lock."""
+
+    principal: Principal
+    year: int
+    items: list[FigureWrite]
+    reason: str
+    if_match: Callable[[], Awaitable[None]] | None = None
+
+    async def check(self, db: Session, problems: Problems) -> Checked:
+        lock = lock_batch(db, self.year, self.items, self.reason)
+        items = batch(self.year, self.items)
+        checked = await check(db, self.principal, items, lock, problems=problems)
+        if not problems and self.if_match is not None:
+            await self.if_match()
+        return checked
+
+    async def apply(self, db: Session, checked: Checked) -> None:
+        await apply(db, self.principal, checked)
 
 
 def lock_batch(db: Session, year: int, items: list[FigureWrite], reason: str) -> Lock:
@@ -180,7 +178,7 @@ async def apply(db: Session, principal: Principal, checked: Checked) -> tuple[in
     """Write a checked set in one statement; an unchanged value is left alone. History
     and the changes feed are written by the database's triggers. The number of values
     written, and their years."""
-    assert not checked.problems
+    assert not checked.problems.items
     if not checked.changed:
         return 0, []
     return await store.upsert(db, checked.items.source, checked.items.args, principal.subject)

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 import asyncpg
 
@@ -19,6 +20,7 @@ from service.figures.schemas import (
     Revision,
 )
 from service.figures.sources import source_of
+from service.kit import write_pipeline
 from service.kit.db import Session
 from service.kit.errors import InvalidInput, NotFound, PreconditionFailed
 from service.kit.pagination import Page, PageRequest
@@ -149,13 +151,9 @@ async def write(
         raise InvalidInput("items", f"at most {MAX_BATCH} figures in one batch, got {len(items)}")
     for item in items:
         policy.require_scope(principal, policy.scope_for_figure(item.kind))
-    lock = pipeline.lock_batch(db, year, items, reason)
-    checked = await pipeline.check(db, principal, pipeline.batch(year, items), lock)
-    if (refusal := checked.refusal()) is not None:
-        raise refusal
-    if if_match is not None:
-        await _check_if_match(db, items, year, if_match)
-    await pipeline.apply(db, principal, checked)
+    matches = None if if_match is None else partial(_check_if_match, db, items, year, if_match)
+    plan = pipeline.Plan(principal, year, items, reason, matches)
+    await write_pipeline.run(db, plan)
     return await written(db, items, year)
 
 

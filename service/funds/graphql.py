@@ -17,6 +17,7 @@ from service.funds.schemas import (
     FundFilter,
     FundFlow,
     FundMovement,
+    FundMovementItem,
     FundSource,
     MovementDirection,
 )
@@ -164,6 +165,27 @@ class FundMovementRecorded:
     request_id: str | None
 
 
+@strawberry.input(description="One movement of a batch. 批量资金变动中的一项。")
+class FundMovementInput:
+    source: FundSourceEnum
+    direction: MovementDirectionEnum
+    amount: Decimal
+    category: str | None = strawberry.field(
+        default=None, description="Programme code; none for an ADJUSTMENT. 保障类型代码。"
+    )
+
+
+@strawberry.type(description="The fund accounts after the movements. 变动后的资金账户。")
+class FundMovementsRecorded:
+    accounts: list[FundAccountType]
+    request_id: str | None
+
+
+RecordFundMovementsResult = Annotated[
+    FundMovementsRecorded | ProblemUnion, strawberry.union("RecordFundMovementsResult")
+]
+
+
 RecordFundMovementResult = Annotated[
     FundMovementRecorded | ProblemUnion, strawberry.union("RecordFundMovementResult")
 ]
@@ -199,6 +221,41 @@ class FundsMutation:
             )
             return FundMovementRecorded(
                 account=FundAccountType.from_record(account), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)
+
+    @strawberry.mutation(
+        description="Add several movements to the caller's own fund accounts of a year, in"
+        " order, all or none; every item's problem is listed (`items` of the problem)."
+        " 批量记录本地区资金变动，全部成功或全部不写。"
+    )
+    async def record_fund_movements(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: Year,
+        reason: str,
+        items: list[FundMovementInput],
+    ) -> RecordFundMovementsResult:
+        context = info.context
+        movements = [
+            FundMovementItem(
+                source=FundSource(i.source.value),
+                direction=MovementDirection(i.direction.value),
+                category=i.category,
+                amount=i.amount,
+            )
+            for i in items
+        ]
+
+        async def run(db: Session) -> FundMovementsRecorded:
+            accounts = await service.record_movements(
+                db, context.principal, region, year, movements, reason
+            )
+            return FundMovementsRecorded(
+                accounts=[FundAccountType.from_record(a) for a in accounts],
+                request_id=context.request_id,
             )
 
         return await guarded_write(context, run)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from service.auth.dependencies import Reporter
 from service.auth.sessions import ReadDb, WriteDb
@@ -11,6 +11,7 @@ from service.funds.schemas import (
     FundAccount,
     FundFilter,
     FundMovement,
+    FundMovementItem,
     FundSource,
     MovementDirection,
 )
@@ -77,4 +78,45 @@ async def record_movement(
         )
 
     request = ("fund-movement", code, year, source, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)
+
+
+class MovementItemIn(BaseModel):
+    source: FundSource
+    direction: MovementDirection
+    category: ShortText | None = Field(
+        default=None, description="Programme code, e.g. RENT_SUBSIDY; none for an ADJUSTMENT"
+    )
+    amount: Amount = Field(description="万元, positive, at most 2 decimal places")
+
+
+class MovementsIn(BaseModel):
+    reason: LongText
+    items: list[MovementItemIn] = Field(
+        description="Applied in order, all or none: an expenditure may spend what an"
+        " income before it brought in"
+    )
+
+
+@router.post(
+    "/regions/{code}/funds/{year}/movements",
+    summary="Record several movements on the caller's own fund accounts of a year, all or none",
+    response_model=list[FundAccount],
+    responses=WRITE_RESPONSES,
+)
+async def record_movements(
+    db: WriteDb,
+    principal: Reporter,
+    code: ShortText,
+    year: YearValue,
+    body: MovementsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    items = [FundMovementItem.model_validate(i.model_dump()) for i in body.items]
+
+    async def run() -> RootModel[list[FundAccount]]:
+        accounts = await service.record_movements(db, principal, code, year, items, body.reason)
+        return RootModel[list[FundAccount]](accounts)
+
+    request = ("fund-movements", code, year, body.model_dump(mode="json"))
     return await idempotent_write(db, principal.subject, idempotency_key, request, run)

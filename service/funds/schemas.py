@@ -80,3 +80,9 @@ class FundMovement(BaseModel):
     direction: MovementDirection
     category: str | None = None  # a programme code; none for an ADJUSTMENT
     amount: Decimal  # 万元, positive, at most 2 decimals
+
+
+class FundMovementItem(FundMovement):
+    """A movement of one of a region's accounts of a year, as a batch names it."""
+
+    source: FundSource

@@ -8,24 +8,24 @@ import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
-from service.catalogue import store as catalogue_store
-from service.catalogue.schemas import Unit
-from service.catalogue.units import check_amount
+from service.config import get_settings
 from service.figures.sources import source_of
 from service.funds import store
+from service.funds.pipeline import Movements
 from service.funds.schemas import (
     FlowDirection,
     FundAccount,
     FundFilter,
     FundFlow,
     FundMovement,
+    FundMovementItem,
     FundSource,
-    MovementDirection,
 )
+from service.kit import write_pipeline
 from service.kit.db import Session
 from service.kit.decimals import percent
-from service.kit.errors import InvalidInput
 from service.kit.pagination import Page, PageRequest
+from service.kit.write_pipeline import Naming, batch_field, check_items, single_field
 from service.kit.writes import check_reason
 from service.kit.years import check_year
 from service.regions import service as regions
@@ -105,21 +105,6 @@ def account(row: asyncpg.Record, flows: list[FundFlow]) -> FundAccount:
     )
 
 
-async def _check_movement(db: Session, movement: FundMovement) -> None:
-    check_amount("amount", movement.amount, Unit.TEN_THOUSAND_YUAN)
-    if movement.direction is MovementDirection.ADJUSTMENT:
-        if movement.category is not None:
-            raise InvalidInput("category", "an ADJUSTMENT changes the account, not a category")
-        return
-    if movement.category is None:
-        raise InvalidInput(
-            "category", f"an {movement.direction.value} needs a category (a programme code)"
-        )
-    # Programmes are data: a category is checked against the table, not an enum.
-    if movement.category not in {p.code for p in await catalogue_store.programmes(db)}:
-        raise InvalidInput("category", f"no programme with code '{movement.category}'")
-
-
 async def record_movement(
     db: Session,
     principal: Principal,
@@ -129,41 +114,45 @@ async def record_movement(
     movement: FundMovement,
     reason: str,
 ) -> FundAccount:
-    """Add money to a region's account as `principal`, opening the account if needed.
+    """Add money to a region's account as `principal`, opening the account if needed: a
+    set of one movement, its problems named by the body's fields."""
+    item = FundMovementItem(source=source, **movement.model_dump())
+    (account,) = await _record(db, principal, region, year, [item], reason, single_field)
+    return account
 
-    Every check runs before the first row is written; row-level security checks the
-    region again in the database. An expenditure may spend the closing balance, no more.
-    """
+
+async def record_movements(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    items: list[FundMovementItem],
+    reason: str,
+) -> list[FundAccount]:
+    """Add a set of movements to a region's accounts of a year, all or none, in item
+    order: an expenditure may spend what the items before it brought in."""
+    check_items(items, get_settings().write_max_items)
+    return await _record(db, principal, region, year, items, reason, batch_field)
+
+
+async def _record(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    items: list[FundMovementItem],
+    reason: str,
+    naming: Naming,
+) -> list[FundAccount]:
+    """Every check runs before the first row is written, every item's problem reported
+    at once; row-level security checks the region again in the database. An expenditure
+    may spend the closing balance, no more."""
     reason = check_reason(reason)
     validate(FundFilter(year=year))
     await regions.get(db, region)
     policy.ensure_can_report_funds(principal, region)
-    await _check_movement(db, movement)
-
-    row = await store.lock(db, region, year, source.value)
-    current = (await _accounts(db, [row]))[0] if row is not None else None
-    if movement.direction is MovementDirection.EXPENDITURE:
-        closing = current.closing_balance if current is not None else Decimal("0.00")
-        if movement.amount > closing:
-            raise InvalidInput(
-                "amount",
-                f"the closing balance of {region}'s {source.value} account for {year} is"
-                f" {closing} 万元; spending {movement.amount} would leave {closing - movement.amount}",
-                closing_balance=str(closing),
-            )
-
-    await db.set_claims(reason=reason)
-    if row is None:
-        await store.create(db, region, year, source.value)
-        row = await store.lock(db, region, year, source.value)
-        assert row is not None
-    if movement.direction is MovementDirection.ADJUSTMENT:
-        await store.add_adjustment(db, row["id"], movement.amount)
-    else:
-        assert movement.category is not None
-        await store.add_flow(
-            db, row["id"], movement.direction.value, movement.category, movement.amount
-        )
-    written = await store.lock(db, region, year, source.value)
-    assert written is not None
-    return (await _accounts(db, [written]))[0]
+    await write_pipeline.run(db, Movements(principal, region, year, items, reason), naming)
+    sources = {i.source for i in items}
+    flt = FundFilter(year=year, source=next(iter(sources)) if len(sources) == 1 else None)
+    accounts = (await for_regions(db, [region], flt))[region]
+    return [a for a in accounts if a.source in sources]

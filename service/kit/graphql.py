@@ -16,6 +16,7 @@ from service.kit.db import Database, Session, Timeouts, as_problem
 from service.kit.errors import InvalidInput, ProblemError
 from service.kit.graphql_connections import ConnectionFields
 from service.kit.pagination import Page, PageRequest
+from service.kit.write_pipeline import ItemProblemType, item_problems
 
 if TYPE_CHECKING:
     from service.auth.principal import Principal
@@ -216,6 +217,11 @@ class ProblemType:
     message: str
     code: str
     field: str | None
+    items: list[ItemProblemType] = strawberry.field(
+        default_factory=list,
+        description="Every item's problem when a write's items had several, in item order."
+        " 写入各项的全部问题（按项顺序）。",
+    )
 
 
 @strawberry.type(description="A value was missing, malformed or out of range (422).")
@@ -260,7 +266,12 @@ def problem_result(error: ProblemError) -> ProblemUnion:
     kind = _BY_STATUS.get(error.status)
     if kind is None:
         raise error
-    fields: dict[str, Any] = {"message": error.detail, "code": error.code, "field": error.field}
+    fields: dict[str, Any] = {
+        "message": error.detail,
+        "code": error.code,
+        "field": error.field,
+        "items": item_problems(error),
+    }
     if kind is ConflictError:
         fields["current_revision"] = error.extra.get("current_revision")
     result: ProblemUnion = kind(**fields)  # type: ignore[assignment]

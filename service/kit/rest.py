@@ -18,6 +18,7 @@ from service.kit.inputs import MAX_PAGE_SIZE, Count, ShortText
 from service.kit.links import link_listing, remember_listing
 from service.kit.methods import allowed_methods
 from service.kit.pagination import Page, PageRequest
+from service.kit.write_pipeline import ItemProblemOut
 from service.kit.years import FIRST_YEAR, LAST_YEAR
 
 T = TypeVar("T")
@@ -232,6 +233,12 @@ async def idempotent_write(
     return JSONResponse(result, status_code=status_code, headers=headers)
 
 
+class WriteProblem(Problem):
+    """A refused write; with several problems, every item's (service.kit.write_pipeline)."""
+
+    errors: list[ItemProblemOut] | None = None
+
+
 # What a write may answer besides PROBLEM_RESPONSES.
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {
@@ -240,8 +247,13 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Not the caller's to write",
     },
     409: {
-        "model": Problem,
+        "model": WriteProblem,
         "content": {PROBLEM_JSON: {}},
         "description": "Conflicts with the data",
+    },
+    422: {
+        "model": WriteProblem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "Invalid input: every item's problem listed",
     },
 }

@@ -21,7 +21,7 @@ from service.kit.graphql import (
 )
 from service.kit.graphql_inputs import Limit, Offset, OptionalYear, Year
 from service.loans import service
-from service.loans.schemas import BondIssue, LoanFacility, LoanFilter, RegionLoans
+from service.loans.schemas import BondIssue, Disbursement, LoanFacility, LoanFilter, RegionLoans
 from service.regions.ref import RegionRef, region_of
 
 
@@ -223,6 +223,17 @@ class BondIssueRecorded:
 RecordLoanDisbursementResult = Annotated[
     LoanDisbursementRecorded | ProblemUnion, strawberry.union("RecordLoanDisbursementResult")
 ]
+
+
+@strawberry.input(description="One disbursement of a batch. 批量贷款发放中的一项。")
+class DisbursementInput:
+    lender: str
+    amount: Decimal
+
+
+RecordLoanDisbursementsResult = Annotated[
+    LoanDisbursementRecorded | ProblemUnion, strawberry.union("RecordLoanDisbursementsResult")
+]
 RecordBondIssueResult = Annotated[
     BondIssueRecorded | ProblemUnion, strawberry.union("RecordBondIssueResult")
 ]
@@ -272,6 +283,32 @@ class LoansMutation:
             )
             return BondIssueRecorded(
                 bond=BondIssueType.from_record(bond), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)
+
+    @strawberry.mutation(
+        description="Add several disbursements (亿元) of the caller's own special loans, in"
+        " order, all or none, each within its credit line; every item's problem is listed."
+        " 批量记录本地区专项贷款发放，全部成功或全部不写。"
+    )
+    async def record_loan_disbursements(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        year: Year,
+        reason: str,
+        items: list[DisbursementInput],
+    ) -> RecordLoanDisbursementsResult:
+        context = info.context
+        disbursements = [Disbursement(lender=i.lender, amount=i.amount) for i in items]
+
+        async def run(db: Session) -> LoanDisbursementRecorded:
+            loans = await service.record_disbursements(
+                db, context.principal, region, year, disbursements, reason
+            )
+            return LoanDisbursementRecorded(
+                loans=RegionLoansType.from_record(loans), request_id=context.request_id
             )
 
         return await guarded_write(context, run)

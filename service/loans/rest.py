@@ -20,7 +20,7 @@ from service.kit.rest import (
     idempotent_write,
 )
 from service.loans import service
-from service.loans.schemas import BondIssue, LoanFilter, RegionLoans
+from service.loans.schemas import BondIssue, Disbursement, LoanFilter, RegionLoans
 
 router = APIRouter(tags=["loans"], responses=PROBLEM_RESPONSES)
 
@@ -77,6 +77,41 @@ async def record_disbursement(
         )
 
     request = ("loan-disbursement", code, year, lender, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)
+
+
+class DisbursementIn(BaseModel):
+    lender: ShortText = Field(description="Lender code, e.g. ADBC")
+    amount: Amount = Field(description="亿元, positive, at most 4 decimal places")
+
+
+class DisbursementsIn(BaseModel):
+    reason: LongText
+    items: list[DisbursementIn] = Field(
+        description="Applied in order, all or none, each within its lender's credit line"
+    )
+
+
+@router.post(
+    "/regions/{code}/loans/{year}/disbursements",
+    summary="Record several disbursements of the caller's own special loans, all or none",
+    response_model=RegionLoans,
+    responses=WRITE_RESPONSES,
+)
+async def record_disbursements(
+    db: WriteDb,
+    principal: Reporter,
+    code: ShortText,
+    year: YearValue,
+    body: DisbursementsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    items = [Disbursement(lender=i.lender, amount=i.amount) for i in body.items]
+
+    async def run() -> RegionLoans:
+        return await service.record_disbursements(db, principal, code, year, items, body.reason)
+
+    request = ("loan-disbursements", code, year, body.model_dump(mode="json"))
     return await idempotent_write(db, principal.subject, idempotency_key, request, run)
 
 

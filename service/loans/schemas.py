@@ -49,3 +49,10 @@ class BondIssue(BaseModel):
     amount: Decimal
     source: Source
     last_changed: datetime
+
+
+class Disbursement(BaseModel):
+    """Money a lender paid out on a region's special loan (亿元), as a batch names it."""
+
+    lender: str  # a lender code (CDB, ADBC)
+    amount: Decimal

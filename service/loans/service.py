@@ -7,17 +7,25 @@ import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
-from service.catalogue.schemas import Unit
-from service.catalogue.units import check_amount
+from service.config import get_settings
 from service.figures.sources import source_of
+from service.kit import write_pipeline
 from service.kit.db import Session
 from service.kit.decimals import percent, total
-from service.kit.errors import InvalidInput, NotFound
 from service.kit.pagination import Page, PageRequest
+from service.kit.write_pipeline import Naming, batch_field, check_items, single_field
 from service.kit.writes import check_reason
 from service.kit.years import check_year
-from service.loans import store
-from service.loans.schemas import BondIssue, Lender, LoanFacility, LoanFilter, RegionLoans
+from service.loans import pipeline, store
+from service.loans.pipeline import Disbursements
+from service.loans.schemas import (
+    BondIssue,
+    Disbursement,
+    Lender,
+    LoanFacility,
+    LoanFilter,
+    RegionLoans,
+)
 from service.regions import service as regions
 
 
@@ -121,22 +129,14 @@ def _bond(row: asyncpg.Record) -> BondIssue:
     )
 
 
-class LenderNotFound(NotFound):
-    code = "lender-not-found"
-    title = "Unknown lender"
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"no lender with code '{key}'", field="lender", lender=key)
-
-
 async def _check_write(
-    db: Session, principal: Principal, region: str, year: int, amount: Decimal, reason: str
+    db: Session, principal: Principal, region: str, year: int, reason: str
 ) -> str:
+    """What the request itself must pass before its items are checked."""
     reason = check_reason(reason)
     validate(LoanFilter(year=year))
     await regions.get(db, region)
     policy.ensure_can_report_funds(principal, region)
-    check_amount("amount", amount, Unit.HUNDRED_MILLION_YUAN)
     return reason
 
 
@@ -149,39 +149,40 @@ async def record_disbursement(
     amount: Decimal,
     reason: str,
 ) -> RegionLoans:
-    """Add a disbursement to the year's and the cumulative amount, within the credit line.
+    """Add a disbursement to the year's and the cumulative amount, within the credit line:
+    a set of one, its problems named by the body's fields (the lender is the path's)."""
+    items = [Disbursement(lender=lender, amount=amount)]
+    return await _disburse(db, principal, region, year, items, reason, single_field)
 
-    A year without a row for the lender opens one, carrying forward the credit line and
+
+async def record_disbursements(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    items: list[Disbursement],
+    reason: str,
+) -> RegionLoans:
+    """Add several disbursements, all or none, in item order, each within its credit line.
+
+    A year without a row for a lender opens one, carrying forward the credit line and
     the cumulative amount of the latest earlier year (累计 counts across years).
     """
-    reason = await _check_write(db, principal, region, year, amount, reason)
-    if not await store.lender_exists(db, lender):
-        raise LenderNotFound(lender)
+    check_items(items, get_settings().write_max_items)
+    return await _disburse(db, principal, region, year, items, reason, batch_field)
 
-    row = await store.lock_facility(db, region, year, lender)
-    if row is not None:
-        credit, cumulative, in_year = (
-            row["credit_line"],
-            row["disbursed_cumulative"],
-            row["disbursed_in_year"],
-        )
-    else:
-        before = await store.latest_before(db, region, year, lender)
-        credit = before["credit_line"] if before else None
-        cumulative, in_year = (before["disbursed_cumulative"] if before else None), None
-    new_cumulative = (cumulative or Decimal(0)) + amount
-    if credit is not None and new_cumulative > credit:
-        raise InvalidInput(
-            "amount",
-            f"{lender} has disbursed {cumulative or Decimal(0)} 亿元 of a {credit} 亿元 credit"
-            f" line to {region}; {amount} more would make {new_cumulative}",
-            credit_line=str(credit),
-        )
 
-    await db.set_claims(reason=reason)
-    await store.write_facility(
-        db, region, year, lender, credit, new_cumulative, (in_year or Decimal(0)) + amount
-    )
+async def _disburse(
+    db: Session,
+    principal: Principal,
+    region: str,
+    year: int,
+    items: list[Disbursement],
+    reason: str,
+    naming: Naming,
+) -> RegionLoans:
+    reason = await _check_write(db, principal, region, year, reason)
+    await write_pipeline.run(db, Disbursements(region, year, items, reason), naming)
     return (await loans_of(db, [region], LoanFilter(year=year)))[(region, year)]
 
 
@@ -189,7 +190,6 @@ async def record_bond_issue(
     db: Session, principal: Principal, region: str, year: int, amount: Decimal, reason: str
 ) -> BondIssue:
     """Add special bonds issued for the region in the year."""
-    reason = await _check_write(db, principal, region, year, amount, reason)
-    await db.set_claims(reason=reason)
-    await store.add_bond(db, region, year, amount)
+    reason = await _check_write(db, principal, region, year, reason)
+    await write_pipeline.run(db, pipeline.BondIssue(region, year, amount, reason), single_field)
     return (await bonds_of(db, [region], LoanFilter(year=year)))[(region, year)]

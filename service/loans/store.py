@@ -107,60 +107,6 @@ async def bonds_of(db: Session, codes: list[str], year: int | None) -> list[asyn
     )
 
 
-async def lender_exists(db: Session, code: str) -> bool:
-    return bool(await db.fetchval("select exists (select 1 from lenders where code = $1)", code))
-
-
-async def lock_facility(db: Session, region: str, year: int, lender: str) -> asyncpg.Record | None:
-    """The facility about to be written, locked until commit (None: no row that year)."""
-    return await db.fetchrow(
-        """select credit_line, disbursed_cumulative, disbursed_in_year from loan_facilities
-           where region_code = $1 and year = $2 and lender_code = $3
-           for update""",
-        region,
-        year,
-        lender,
-    )
-
-
-async def latest_before(db: Session, region: str, year: int, lender: str) -> asyncpg.Record | None:
-    """The lender's facility in the region's latest earlier year, to carry forward."""
-    return await db.fetchrow(
-        """select credit_line, disbursed_cumulative from loan_facilities
-           where region_code = $1 and year < $2 and lender_code = $3
-           order by year desc limit 1""",
-        region,
-        year,
-        lender,
-    )
-
-
-async def write_facility(
-    db: Session,
-    region: str,
-    year: int,
-    lender: str,
-    credit_line: Decimal | None,
-    cumulative: Decimal,
-    in_year: Decimal,
-) -> None:
-    """Set the disbursed amounts (opening the year's row with `credit_line` if absent)."""
-    await db.execute(
-        """insert into loan_facilities (region_code, year, lender_code, credit_line,
-                                        disbursed_cumulative, disbursed_in_year)
-           values ($1, $2, $3, $4, $5, $6)
-           on conflict (region_code, year, lender_code) do update
-               set disbursed_cumulative = excluded.disbursed_cumulative,
-                   disbursed_in_year = excluded.disbursed_in_year, updated_at = now()""",
-        region,
-        year,
-        lender,
-        credit_line,
-        cumulative,
-        in_year,
-    )
-
-
 async def add_bond(db: Session, region: str, year: int, amount: Decimal) -> None:
     await db.execute(
         """insert into bond_issues (region_code, year, amount) values ($1, $2, $3)
@@ -169,4 +115,89 @@ async def add_bond(db: Session, region: str, year: int, amount: Decimal) -> None
         region,
         year,
         amount,
+    )
+
+
+async def lender_exists(db: Session, code: str) -> bool:
+    return bool(await db.fetchval("select exists (select 1 from lenders where code = $1)", code))
+
+
+# The facilities a set of disbursements writes, locked until commit (a lender's first row
+# of a year is inserted by the write, adding to whatever a concurrent writer inserted).
+LOCK_FACILITIES = """
+    select 1 from loan_facilities
+    where region_code = $1 and year = $2 and lender_code = any($3::text[])
+    for update"""
+
+_DISBURSEMENTS = """
+    select * from unnest($3::int[], $4::text[], $5::numeric[]) as s (n, lender, amount)"""
+
+# Each lender's facility of the year, or else carried forward from its latest earlier
+# year (累计 counts across years; the credit line stays until changed).
+_CARRIED = """
+    select distinct on (l.lender_code) l.lender_code, l.credit_line, l.disbursed_cumulative
+    from loan_facilities l
+    where l.region_code = $1 and l.year <= $2
+      and l.lender_code = any(array(select lender from items))
+    order by l.lender_code, l.year desc"""
+
+
+async def check_disbursements(
+    db: Session, region: str, year: int, items: list[tuple[int, str, Decimal]], bad: list[int]
+) -> asyncpg.Record:
+    """The rules of a set of disbursements (n, lender, amount) that need the data, in one
+    statement: lenders that do not exist; disbursements beyond the credit line, running
+    over the set in item order (each item's cumulative amount before it). Items in
+    `bad` and those of unknown lenders disburse nothing in the run."""
+    row = await db.fetchrow(
+        f"""with items as ({_DISBURSEMENTS}),
+            carried as ({_CARRIED}),
+            unknown as (
+                select s.n, s.lender from items s
+                where not exists (select 1 from lenders l where l.code = s.lender)),
+            running as (
+                select s.n, s.lender, s.amount, c.credit_line,
+                       coalesce(c.disbursed_cumulative, 0) + sum(s.amount)
+                           over (partition by s.lender order by s.n) as after
+                from items s left join carried c on c.lender_code = s.lender
+                where not s.n = any($6::int[]) and s.n not in (select n from unknown))
+            select
+                (select coalesce(jsonb_agg(jsonb_build_array(n, lender) order by n), '[]')
+                 from unknown) as unknown,
+                (select coalesce(jsonb_agg(jsonb_build_array(
+                            n, lender, (after - amount)::text, credit_line::text,
+                            amount::text, after::text) order by n), '[]')
+                 from running where credit_line is not null and after > credit_line) as over""",
+        region,
+        year,
+        *(list(column) for column in zip(*items, strict=True)),
+        bad,
+    )
+    assert row is not None
+    return row
+
+
+async def add_disbursements(
+    db: Session, region: str, year: int, items: list[tuple[int, str, Decimal]]
+) -> None:
+    """Add a checked set of disbursements in one statement, summed per lender: to the
+    year's and the cumulative amounts, opening the year's row from the carried one."""
+    await db.execute(
+        f"""with items as (
+                select lender, sum(amount) as amount from ({_DISBURSEMENTS}) s group by lender),
+            carried as ({_CARRIED})
+            insert into loan_facilities (region_code, year, lender_code, credit_line,
+                                         disbursed_cumulative, disbursed_in_year)
+            select $1, $2, s.lender, c.credit_line,
+                   coalesce(c.disbursed_cumulative, 0) + s.amount, s.amount
+            from items s left join carried c on c.lender_code = s.lender
+            on conflict (region_code, year, lender_code) do update
+                set disbursed_cumulative = coalesce(loan_facilities.disbursed_cumulative, 0)
+                                           + excluded.disbursed_in_year,
+                    disbursed_in_year = coalesce(loan_facilities.disbursed_in_year, 0)
+                                        + excluded.disbursed_in_year,
+                    updated_at = now()""",
+        region,
+        year,
+        *(list(column) for column in zip(*items, strict=True)),
     )

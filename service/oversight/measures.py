@@ -30,8 +30,8 @@ from service.kit.db import Session
 from service.kit.errors import InvalidInput
 from service.loans import service as loans
 from service.loans import store as loan_store
+from service.loans.errors import LenderNotFound
 from service.loans.schemas import LoanFilter
-from service.loans.service import LenderNotFound
 from service.oversight import store
 from service.oversight.compare import plain
 from service.oversight.schemas import MeasureFamily, MeasureInfo

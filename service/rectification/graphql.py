@@ -22,6 +22,7 @@ from service.kit.graphql import (
 )
 from service.kit.graphql_inputs import Limit, Offset
 from service.rectification import service
+from service.rectification.pipeline import TallyRecord
 from service.rectification.schemas import (
     ITEM_NAMES_ZH,
     KIND_NAMES_ZH,
@@ -228,6 +229,33 @@ class RectificationRecorded:
     request_id: str | None
 
 
+@strawberry.input(description="Progress on one tally, in a batch. 批量整改记录中的一项。")
+class RectificationInput:
+    campaign: str
+    item: TallyItemEnum
+    date: dt.date = strawberry.field(description="As of when the count holds. 截至日期。")
+    rectified: int | None = strawberry.field(
+        default=None, description="The new cumulative count. 新的累计已整改数。"
+    )
+    add: int | None = strawberry.field(
+        default=None, description="Or: how many more were rectified. 或：新增整改数。"
+    )
+    expected_rectified: int | None = strawberry.field(
+        default=None, description="The count read before; else a conflict. 此前读取的已整改数。"
+    )
+
+
+@strawberry.type(description="The tallies after the records. 记录后的整改统计。")
+class RectificationsRecorded:
+    tallies: list[TallyType] = strawberry.field(description="The tallies written. 各项整改统计。")
+    request_id: str | None
+
+
+RecordRectificationsResult = Annotated[
+    RectificationsRecorded | ProblemUnion, strawberry.union("RecordRectificationsResult")
+]
+
+
 RecordRectificationResult = Annotated[
     RectificationRecorded | ProblemUnion, strawberry.union("RecordRectificationResult")
 ]
@@ -264,6 +292,38 @@ class RectificationMutation:
             )
             return RectificationRecorded(
                 tally=TallyType.from_record(tally), request_id=context.request_id
+            )
+
+        return await guarded_write(context, run)
+
+    @strawberry.mutation(
+        description="Record progress on several tallies of a region, all or none; every"
+        " item's problem is listed. 批量记录整改进展，全部成功或全部不写。"
+    )
+    async def record_rectifications(
+        self,
+        info: strawberry.Info[Context, Any],
+        region: str,
+        reason: str,
+        items: list[RectificationInput],
+    ) -> RecordRectificationsResult:
+        context = info.context
+        records = [
+            TallyRecord(
+                campaign=i.campaign,
+                item=TallyItem(i.item.value),
+                rectified=i.rectified,
+                add=i.add,
+                as_of=i.date,
+                expected_rectified=i.expected_rectified,
+            )
+            for i in items
+        ]
+
+        async def run(db: Session) -> RectificationsRecorded:
+            tallies = await service.record_many(db, context.principal, region, records, reason)
+            return RectificationsRecorded(
+                tallies=[TallyType.from_record(t) for t in tallies], request_id=context.request_id
             )
 
         return await guarded_write(context, run)

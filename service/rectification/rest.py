@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from service.auth.dependencies import RectificationRecorder
 from service.auth.sessions import ReadDb, WriteDb
@@ -22,6 +22,7 @@ from service.kit.rest import (
     idempotent_write,
 )
 from service.rectification import service
+from service.rectification.pipeline import TallyRecord
 from service.rectification.schemas import (
     Campaign,
     CampaignKind,
@@ -74,14 +75,25 @@ async def list_summaries(
     return fresh(response, await service.summaries(db, region, flt, page, descendants=descendants))
 
 
-class RectificationIn(BaseModel):
+class CountsIn(BaseModel):
     rectified: Count | None = Field(default=None, description="The new cumulative count rectified")
     add: Count | None = Field(default=None, description="Or: how many more were rectified")
     date: dt.date = Field(description="As of when the count holds (not in the future)")
-    reason: LongText
     expected_rectified: Count | None = Field(
         default=None, description="The rectified count read before; a different one is a 409"
     )
+
+    def record(self) -> RectificationRecord:
+        return RectificationRecord(
+            rectified=self.rectified,
+            add=self.add,
+            as_of=self.date,
+            expected_rectified=self.expected_rectified,
+        )
+
+
+class RectificationIn(CountsIn):
+    reason: LongText
 
 
 @router.post(
@@ -99,15 +111,45 @@ async def record_rectification(
     body: RectificationIn,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    change = RectificationRecord(
-        rectified=body.rectified,
-        add=body.add,
-        as_of=body.date,
-        expected_rectified=body.expected_rectified,
-    )
+    change = body.record()
 
     async def run() -> Tally:
         return await service.record(db, principal, code, campaign, item, change, body.reason)
 
     request = ("rectification", code, campaign, item, body.model_dump(mode="json"))
+    return await idempotent_write(db, principal.subject, idempotency_key, request, run)
+
+
+class TallyRecordIn(CountsIn):
+    campaign: ShortText = Field(description="Campaign code, e.g. AUDIT_2016")
+    item: TallyItem
+
+
+class TallyRecordsIn(BaseModel):
+    reason: LongText
+    items: list[TallyRecordIn] = Field(description="All or none; each tally at most once")
+
+
+@router.post(
+    "/regions/{code}/rectification",
+    summary="Record progress on several tallies of a region (its own or one below), all or none",
+    response_model=list[Tally],
+    responses=WRITE_RESPONSES,
+)
+async def record_rectifications(
+    db: WriteDb,
+    principal: RectificationRecorder,
+    code: ShortText,
+    body: TallyRecordsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    records = [
+        TallyRecord(campaign=i.campaign, item=i.item, **i.record().model_dump()) for i in body.items
+    ]
+
+    async def run() -> RootModel[list[Tally]]:
+        tallies = await service.record_many(db, principal, code, records, body.reason)
+        return RootModel[list[Tally]](tallies)
+
+    request = ("rectifications", code, body.model_dump(mode="json"))
     return await idempotent_write(db, principal.subject, idempotency_key, request, run)

@@ -1,20 +1,23 @@
 """Rectification for both doors: reads with rates derived, and recorded progress."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import asyncpg
 
 from service.auth import policy
 from service.auth.principal import Principal
+from service.config import get_settings
 from service.figures.sources import source_of
+from service.kit import write_pipeline
 from service.kit.db import Session
 from service.kit.decimals import percent
-from service.kit.errors import Conflict, InvalidInput, NotFound
+from service.kit.errors import InvalidInput
 from service.kit.pagination import Page, PageRequest
+from service.kit.write_pipeline import Naming, batch_field, check_items, single_field
 from service.kit.writes import check_reason
 from service.rectification import store
+from service.rectification.pipeline import Records, TallyRecord
 from service.rectification.schemas import (
     Campaign,
     CampaignKind,
@@ -119,43 +122,6 @@ def _summary(row: asyncpg.Record) -> TallySummary:
     )
 
 
-# China keeps one time zone and no daylight saving: "today" is Beijing's.
-BEIJING = timezone(timedelta(hours=8))
-
-
-class TallyNotFound(NotFound):
-    code = "tally-not-found"
-    title = "No such rectification tally"
-
-    def __init__(self, region: str, campaign: str, item: TallyItem) -> None:
-        super().__init__(
-            f"{region} has no {item.value} tally for {campaign}: the audit found none there",
-            field="item",
-        )
-
-
-class RectifiedConflict(Conflict):
-    code = "rectified-conflict"
-    title = "The tally changed since it was read"
-
-
-def _new_count(record: RectificationRecord, current: int) -> tuple[str, int]:
-    """(field, new cumulative count) of a record giving either `rectified` or `add`."""
-    if (record.rectified is None) == (record.add is None):
-        raise InvalidInput(
-            "rectified",
-            "give either rectified (the new cumulative count) or add (how many more), not both",
-        )
-    if record.rectified is not None:
-        if record.rectified < 0:
-            raise InvalidInput("rectified", f"must not be negative, got {record.rectified}")
-        return "rectified", record.rectified
-    assert record.add is not None
-    if record.add < 1:
-        raise InvalidInput("add", f"must be at least 1, got {record.add}")
-    return "add", current + record.add
-
-
 async def record(
     db: Session,
     principal: Principal,
@@ -165,52 +131,44 @@ async def record(
     change: RectificationRecord,
     reason: str,
 ) -> Tally:
-    """Record how many findings of a tally are rectified, as `principal`.
+    """Record how many findings of a tally are rectified, as `principal`: a set of one,
+    its problems named by the body's fields.
 
     Only `rectified` changes: `found` is the audit's. Where the tally keeps an
-    in-progress count it stays found − rectified. Every check runs before the row is
-    written; row-level security checks the region again in the database.
+    in-progress count it stays found − rectified.
     """
+    one = TallyRecord(campaign=campaign, item=item, **change.model_dump())
+    (tally,) = await _record(db, principal, region, [one], reason, single_field)
+    return tally
+
+
+async def record_many(
+    db: Session, principal: Principal, region: str, records: list[TallyRecord], reason: str
+) -> list[Tally]:
+    """Record progress on several of a region's tallies, all or none."""
+    check_items(records, get_settings().write_max_items)
+    return await _record(db, principal, region, records, reason, batch_field)
+
+
+async def _record(
+    db: Session,
+    principal: Principal,
+    region: str,
+    records: list[TallyRecord],
+    reason: str,
+    naming: Naming,
+) -> list[Tally]:
+    """Every check runs before the first row is written, every item's problem reported
+    at once; row-level security checks the region again in the database."""
     reason = check_reason(reason)
     await regions.get(db, region)
     policy.ensure_can_record_rectification(
         principal, region, await regions_store.ancestors_of(db, region)
     )
-    known = await store.campaigns(db, [campaign])
-    if not known:
-        raise InvalidInput("campaign", f"unknown campaign '{campaign}'")
-    today = datetime.now(BEIJING).date()
-    if change.as_of > today:
-        raise InvalidInput("date", f"{change.as_of} is in the future (today is {today})")
-    if change.as_of.year < known[0].year:
-        raise InvalidInput(
-            "date", f"{change.as_of} is before the year of {campaign} ({known[0].year})"
-        )
-
-    row = await store.lock_tally(db, region, campaign, item.value)
-    if row is None:
-        raise TallyNotFound(region, campaign, item)
-    if change.expected_rectified is not None and change.expected_rectified != row["rectified"]:
-        raise RectifiedConflict(
-            f"expected {change.expected_rectified} rectified of {campaign} {item.value} for"
-            f" {region}, found {row['rectified']}",
-            field="expected_rectified",
-            current_rectified=row["rectified"],
-        )
-    field, rectified = _new_count(change, row["rectified"])
-    if rectified > row["found"]:
-        raise InvalidInput(
-            field,
-            f"{rectified} rectified is more than the {row['found']} the audit found"
-            f" ({row['rectified']} rectified so far)",
-        )
-    if change.as_of < row["as_of"]:
-        raise InvalidInput(
-            "date", f"{change.as_of} is before the last record, as of {row['as_of']}"
-        )
-
-    in_progress = row["found"] - rectified if row["in_progress"] is not None else None
-    await db.set_claims(reason=reason)
-    await store.update_tally(db, region, campaign, item.value, rectified, in_progress, change.as_of)
-    (tally,) = (await tallies_of(db, [region], TallyFilter(campaign=campaign, item=item)))[region]
-    return tally
+    await write_pipeline.run(db, Records(region, records, reason), naming)
+    wanted = {(r.campaign, r.item.value) for r in records}
+    # one record: read just its tally (the campaign was checked: no second check)
+    one = records[0] if len(records) == 1 else None
+    flt = TallyFilter(campaign=one.campaign, item=one.item) if one else TallyFilter()
+    rows = await store.tallies_of(db, [region], flt)
+    return [_tally(r) for r in rows if (r["campaign_code"], r["item"]) in wanted]

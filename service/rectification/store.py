@@ -104,35 +104,48 @@ async def summaries_of(db: Session, codes: list[str], flt: SummaryFilter) -> lis
     )
 
 
-async def lock_tally(db: Session, region: str, campaign: str, item: str) -> asyncpg.Record | None:
-    """The tally about to be written, locked until commit."""
-    return await db.fetchrow(
-        """select found, rectified, in_progress, as_of from rectification_tallies
-           where region_code = $1 and campaign_code = $2 and item = $3
-           for update""",
+# The tallies a set of records writes, locked until commit.
+LOCK_TALLIES = """
+    select 1 from rectification_tallies t
+    where t.region_code = $1
+      and (t.campaign_code, t.item) in (select * from unnest($2::text[], $3::text[]))
+    for update"""
+
+
+async def tallies_to_record(
+    db: Session, region: str, campaigns: list[str], items: list[str]
+) -> list[asyncpg.Record]:
+    """Per item of a set of records (campaign, item), in one statement: the campaign's
+    year (null: no such campaign) and the tally as it stands (null: none)."""
+    return await db.fetch(
+        """select s.n, c.year as campaign_year, t.found, t.rectified, t.in_progress, t.as_of
+           from unnest($2::text[], $3::text[]) with ordinality as s (campaign, item, n)
+           left join rectification_campaigns c on c.code = s.campaign
+           left join rectification_tallies t
+                  on t.region_code = $1 and t.campaign_code = s.campaign and t.item = s.item
+           order by s.n""",
         region,
-        campaign,
-        item,
+        campaigns,
+        items,
     )
 
 
-async def update_tally(
+async def update_tallies(
     db: Session,
     region: str,
-    campaign: str,
-    item: str,
-    rectified: int,
-    in_progress: int | None,
-    as_of: date,
+    rows: list[tuple[str, str, int, date]],
 ) -> None:
+    """Set the rectified count of a checked set of tallies (campaign, item, rectified,
+    as of) in one statement; where a tally keeps an in-progress count it stays found −
+    rectified."""
     await db.execute(
-        """update rectification_tallies
-           set rectified = $4, in_progress = $5, as_of = $6, updated_at = now()
-           where region_code = $1 and campaign_code = $2 and item = $3""",
+        """update rectification_tallies t
+           set rectified = s.rectified,
+               in_progress = case when t.in_progress is not null then t.found - s.rectified end,
+               as_of = s.as_of, updated_at = now()
+           from unnest($2::text[], $3::text[], $4::int[], $5::date[])
+                as s (campaign, item, rectified, as_of)
+           where t.region_code = $1 and t.campaign_code = s.campaign and t.item = s.item""",
         region,
-        campaign,
-        item,
-        rectified,
-        in_progress,
-        as_of,
+        *(list(column) for column in zip(*rows, strict=True)),
     )

@@ -13,6 +13,8 @@ UNTRACKED = {
     "idempotency_keys",
     "rate_limits",
     "schema_migrations",
+    # jobs are answered uncached; their heartbeats and sweeps must not empty the cache
+    "upload_jobs",
 }
 
 
