@@ -44,7 +44,11 @@ _UNITS = _names({u.value: u.value for u in Unit} | {zh: u.value for u, zh in UNI
 
 
 async def create(db: Session, statement_timeout_ms: int) -> None:
-    await db.execute(f"set local statement_timeout = {int(statement_timeout_ms)}")
+    # plans made for the rows staged (a write session's default is generic plans)
+    await db.execute(
+        f"set local statement_timeout = {int(statement_timeout_ms)};"
+        " set local plan_cache_mode = auto"
+    )
     await db.execute(
         """create temp table upload_cells (
                n int, region text, year text, indicator text, kind text, value text,
