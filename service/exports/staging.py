@@ -43,11 +43,11 @@ _KINDS = _names(
 _UNITS = _names({u.value: u.value for u in Unit} | {zh: u.value for u, zh in UNIT_NAMES_ZH.items()})
 
 
-async def create(db: Session, statement_timeout_ms: int) -> None:
+async def create(db: Session, statement_timeout_ms: int, work_mem_mb: int) -> None:
     # plans made for the rows staged (a write session's default is generic plans)
     await db.execute(
         f"set local statement_timeout = {int(statement_timeout_ms)};"
-        " set local plan_cache_mode = auto"
+        f" set local work_mem = '{int(work_mem_mb)}MB'; set local plan_cache_mode = auto"
     )
     await db.execute(
         """create temp table upload_cells (

@@ -17,8 +17,9 @@ async def test_a_write_transaction_plans_generically_and_an_upload_does_not(
         )
         # the claims still go under anju.*
         assert await session.fetchval("select current_setting('anju.reason')") == "test"
-        await staging.create(session, 60_000)
+        await staging.create(session, 60_000, 64)
         assert await session.fetchval("select current_setting('plan_cache_mode')") == "auto"
+        assert await session.fetchval("select current_setting('work_mem')") == "64MB"
     # transaction-local: the pooled connection is back to the server's default
     async with wdb.write_pool.acquire() as conn:
         assert await conn.fetchval("select current_setting('plan_cache_mode')") == "auto"
@@ -43,7 +44,7 @@ CELLS = [
 
 async def test_an_uploads_cells_are_typed_as_the_expressions_say(wdb: Database) -> None:
     async with wdb.write_session(None, reason="test") as session:
-        await staging.create(session, 60_000)
+        await staging.create(session, 60_000, 64)
         await session.executemany(
             "insert into upload_cells (n, region, year, indicator, kind, value, unit, revision,"
             " flagged) values ($1, '360121', $2, 'X', 'ACTUAL', $3, '', $4, false)",
