@@ -45,8 +45,8 @@ async def prepare_database(url: str, years: int) -> None:
         await conn.close()
 
 
-def anju_command(port: int) -> list[str]:
-    """The service in one uvicorn process on loopback, without its access log."""
+def anju_command(port: int, processes: int = 1) -> list[str]:
+    """The service in uvicorn on loopback (`processes` workers), without its access log."""
     return [
         sys.executable,
         "-m",
@@ -60,6 +60,7 @@ def anju_command(port: int) -> list[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        *(["--workers", str(processes)] if processes > 1 else []),
     ]
 
 

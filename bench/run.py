@@ -91,6 +91,7 @@ class Request:
 @dataclass(frozen=True)
 class Result:
     request: Request
+    processes: int
     connections: int
     rps: float
     p50_ms: float
@@ -153,7 +154,9 @@ def count_figures(value: Any) -> int:
     return sum(count_figures(v) for v in value.values())
 
 
-def wrk(base: str, request: Request, connections: int, duration: int, folder: Path) -> Result:
+def wrk(
+    base: str, request: Request, processes: int, connections: int, duration: int, folder: Path
+) -> Result:
     command = wrk_command(connections, duration)
     if request.body is not None:
         script = folder / f"{request.system}-{request.name.replace(' ', '-')}.lua"
@@ -171,6 +174,7 @@ def wrk(base: str, request: Request, connections: int, duration: int, folder: Pa
     timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return Result(
         request,
+        processes,
         connections,
         rps,
         percentile(out, "50%"),
@@ -193,22 +197,23 @@ def machine() -> str:
 
 def table(results: list[Result]) -> list[str]:
     lines = [
-        "| request | connections | anju req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms |"
-        " p99 ms | ratio (req/s) | anju cached req/s | p50 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| request | processes | connections | anju req/s | p50 ms | p99 ms |"
+        " PostGraphile req/s | p50 ms | p99 ms | ratio (req/s) | anju cached req/s | p50 ms |"
+        " p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    by_key = {(r.request.name, r.request.system, r.connections): r for r in results}
+    by_key = {(r.request.name, r.request.system, r.processes, r.connections): r for r in results}
     for r in results:
         if r.request.system != "anju":
             continue
-        other = by_key.get((r.request.name, "postgraphile", r.connections))
+        other = by_key.get((r.request.name, "postgraphile", r.processes, r.connections))
         theirs = (
             f"{other.rps:.1f} | {other.p50_ms:.1f} | {other.p99_ms:.1f} | {r.rps / other.rps:.2f}×"
             if other
             else "— | — | — | —"
         )
         errors = f" ({r.errors} errors)" if r.errors else ""
-        hit = by_key.get((r.request.name, CACHED, r.connections))
+        hit = by_key.get((r.request.name, CACHED, r.processes, r.connections))
         cached = (
             f"{hit.rps:.1f}{f' ({hit.errors} errors)' if hit.errors else ''} |"
             f" {hit.p50_ms:.1f} | {hit.p99_ms:.1f}"
@@ -216,7 +221,8 @@ def table(results: list[Result]) -> list[str]:
             else "— | — | —"
         )
         lines.append(
-            f"| {r.request.name} | {r.connections} | {r.rps:.1f}{errors} | {r.p50_ms:.1f} |"
+            f"| {r.request.name} | {r.processes} | {r.connections} | {r.rps:.1f}{errors} |"
+            f" {r.p50_ms:.1f} |"
             f" {r.p99_ms:.1f} | {theirs} | {cached} |"
         )
     return lines
@@ -227,6 +233,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--years", type=int, default=10, help="years of the national dataset")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="serving processes of each system (uvicorn --workers, --cluster-workers)",
+    )
     parser.add_argument(
         "--writes", action="store_true", help="the write benchmark instead (bench/writes.py)"
     )
@@ -291,18 +304,6 @@ def main() -> None:
         postgraphile = f"http://127.0.0.1:{pg_port}"
         bases = {"anju": anju, CACHED: anju_cached, "postgraphile": postgraphile}
 
-        pg_command = [
-            str(POSTGRAPHILE),
-            "-c",
-            pg_url,
-            "-s",
-            "public",
-            "-n",
-            "127.0.0.1",
-            "-p",
-            str(pg_port),
-            "--disable-query-log",
-        ]
         env = {
             "DATABASE_URL": url,
             "ANJU_SEED_ON_START": "false",
@@ -317,51 +318,66 @@ def main() -> None:
             "ANJU_GRAPHQL_MAX_COST": "2000000",
         }
         results: list[Result] = []
+        rows: dict[tuple[str, str], int] = {}
         uncached_env = {**env, "ANJU_RESPONSE_CACHE": "false"}
-        with (
-            started(
-                anju_command(anju_port),
-                uncached_env,
-                f"{anju}/api/v1/programmes",
-                work / "anju.log",
-            ),
-            started(
-                anju_command(cached_port),
-                {**env, "ANJU_MIGRATE_ON_START": "false"},
-                f"{anju_cached}/api/v1/programmes",
-                work / "anju-cached.log",
-            ),
-            started(
-                pg_command,
-                {},
-                f"{postgraphile}/graphql?query=%7B__typename%7D",
-                work / "postgraphile.log",
-            ),
-        ):
-            rows: dict[tuple[str, str], int] = {}
-            for request in requests:
-                base = bases[request.system]
-                answer = fetch(base, request)
-                if answer.get("errors"):
-                    raise SystemExit(f"{request.system} {request.name}: {answer['errors']}")
-                rows[(request.name, request.system)] = count_figures(answer)
-            for (name, system), n in sorted(rows.items()):
-                print(f"{system:12} {name}: {n} figure values", flush=True)
-            for request in requests:
-                base = bases[request.system]
-                for connections in args.connections:
-                    # the previous run may have left requests queued in either server:
-                    # one answered request means they are drained
-                    fetch(base, request)
-                    time.sleep(1)
-                    result = wrk(base, request, connections, args.duration, work)
-                    print(
-                        f"{request.system:12} {request.name:30} c={connections:<3}"
-                        f" {result.rps:8.1f} req/s  p50 {result.p50_ms:8.1f} ms"
-                        f"  p99 {result.p99_ms:8.1f} ms",
-                        flush=True,
-                    )
-                    results.append(result)
+        for processes in args.processes:
+            pg_command = [
+                str(POSTGRAPHILE),
+                "-c",
+                pg_url,
+                "-s",
+                "public",
+                "-n",
+                "127.0.0.1",
+                "-p",
+                str(pg_port),
+                "--disable-query-log",
+                *(["--cluster-workers", str(processes)] if processes > 1 else []),
+            ]
+            with (
+                started(
+                    anju_command(anju_port, processes),
+                    uncached_env,
+                    f"{anju}/api/v1/programmes",
+                    work / f"anju-{processes}.log",
+                ),
+                started(
+                    anju_command(cached_port, processes),
+                    {**env, "ANJU_MIGRATE_ON_START": "false"},
+                    f"{anju_cached}/api/v1/programmes",
+                    work / f"anju-cached-{processes}.log",
+                ),
+                started(
+                    pg_command,
+                    {},
+                    f"{postgraphile}/graphql?query=%7B__typename%7D",
+                    work / f"postgraphile-{processes}.log",
+                ),
+            ):
+                for request in requests:
+                    base = bases[request.system]
+                    answer = fetch(base, request)
+                    if answer.get("errors"):
+                        raise SystemExit(f"{request.system} {request.name}: {answer['errors']}")
+                    rows[(request.name, request.system)] = count_figures(answer)
+                for (name, system), n in sorted(rows.items()):
+                    print(f"{system:12} {name}: {n} figure values", flush=True)
+                for request in requests:
+                    base = bases[request.system]
+                    for connections in args.connections:
+                        # the previous run may have left requests queued in either server:
+                        # one answered request means they are drained
+                        fetch(base, request)
+                        time.sleep(1)
+                        result = wrk(base, request, processes, connections, args.duration, work)
+                        print(
+                            f"{request.system:12} {request.name:30} p={processes}"
+                            f" c={connections:<3} {result.rps:8.1f} req/s"
+                            f"  p50 {result.p50_ms:8.1f} ms"
+                            f"  p99 {result.p99_ms:8.1f} ms",
+                            flush=True,
+                        )
+                        results.append(result)
     lines = table(results)
     print("\n".join(lines))
     write_results(lines, rows, args)
@@ -380,16 +396,18 @@ Written by `bench/run.py` on {now}.
 
 - Machine: {machine()}.
 - Command: `.venv/bin/python bench/run.py --duration {args.duration} --years {args.years}
-  --connections {" ".join(map(str, args.connections))}`; each cell is one
+  --connections {" ".join(map(str, args.connections))}
+  --processes {" ".join(map(str, args.processes))}`; each cell is one
   `wrk -t<min(c, 2)> -c<c> -d{args.duration}s --latency --timeout 30s` run against
   loopback.
 - Data: the seed documents plus `anju demo national --years {args.years}` (synthetic,
   the whole country) in one embedded PostgreSQL; both systems read the same database.
-- This service: `uvicorn service.app:create_app --factory --no-access-log` (one process),
-  uncached (`ANJU_RESPONSE_CACHE=false`), and cached in a second process with the cache
-  on: wrk repeats one request, so every answer after the first is a hit (one read of the
-  data version, then memory). PostGraphile: `postgraphile@4 -c … -s public
-  --disable-query-log`.
+- This service: `uvicorn service.app:create_app --factory --no-access-log
+  [--workers N]` (N serving processes, the "processes" column; `anju serve` runs one per
+  core), uncached (`ANJU_RESPONSE_CACHE=false`), and cached in a second server with the
+  cache on: wrk repeats one request, so every answer after the first is a hit (one read
+  of the data version, then memory). PostGraphile: `postgraphile@4 -c … -s public
+  --disable-query-log [--cluster-workers N]`, the same number of processes.
 - Rows fetched per request (both answer the same rows; PostGraphile returns one row per
   value, this service one figure with target and actual):
 {counts}

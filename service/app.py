@@ -36,6 +36,7 @@ from service.limits.rates import rate_limit
 from service.limits.schema import graphql_router
 from service.loans.rest import router as loans_router
 from service.milestones.rest import router as milestones_router
+from service.ops import heap
 from service.ops.install import install_ops
 from service.oversight.rest import router as oversight_router
 from service.pages.install import install_pages
@@ -88,6 +89,7 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
             replica=settings.replica_policy(),
         )
         app.state.db = database
+        heap.settle(settings)
         try:
             yield
         finally:
@@ -114,6 +116,14 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
     rate_limited = [Depends(rate_limit)]
     app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     app.add_middleware(RouteReads)
+    # first: routes are matched in order, and the API's busiest path should not be
+    # tried against every REST route before its own (6% of a small query's time)
+    app.include_router(
+        graphql_router(settings, _context),
+        prefix="/graphql",
+        dependencies=rate_limited,
+        include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
+    )
     for router in (
         regions_router,
         figures_router,
@@ -130,12 +140,6 @@ def create_app(db: Database | None = None, settings: Settings | None = None) -> 
         access_log_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=rate_limited)
-    app.include_router(
-        graphql_router(settings, _context),
-        prefix="/graphql",
-        dependencies=rate_limited,
-        include_in_schema=False,  # a GraphQL endpoint, described by schema.graphql
-    )
     # Response cache, ETag / Last-Modified / 304, compression: the innermost middleware.
     install_cache(app, settings)
     # HTTP conventions for browsers and generic clients: HEAD on every GET, CORS.

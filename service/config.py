@@ -139,6 +139,8 @@ class Settings(BaseSettings):
     graphql_compile: bool = True
     # `anju serve` processes; None: one per core (`--workers` overrides it)
     workers: int | None = Field(default=None, ge=1)
+    # Freeze what start-up made out of the garbage collector's reach (service/ops/heap.py).
+    gc_freeze: bool = True
 
     # Figure uploads (streamed into a staging table, checked in SQL, all or nothing).
     # Data rows one file may hold.

@@ -122,7 +122,7 @@ async def answer(context: ExecutionContext, cache: PlanCache) -> Any:
     except ProblemError:
         return None
     try:
-        text = await db.fetchval(plan.sql, *(get(arguments) for get in plan.params))
+        text = await db.fetchval_alone(plan.sql, *(get(arguments) for get in plan.params))
     except Exception as error:
         # the snapshot is spoilt for a second try: the failure is the answer, located at
         # the first field, so that its problem (a timeout: 503) or its masking applies

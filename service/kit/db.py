@@ -54,6 +54,14 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is: asyncpg has already ended any open
+    transaction, and every setting, lock and temporary table of this service is
+    transaction-local (`set_config(..., true)`, `set local`, `pg_advisory_xact_lock`,
+    `on commit drop`), so the default reset (RESET ALL and three more) would be one more
+    round trip per request for nothing."""
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """How long a request may wait on the database before it is answered 503: a locked
@@ -223,6 +231,10 @@ class Session:
         async with self._lock:
             return await (await self._connection()).fetchval(sql, *args)
 
+    async def fetchval_alone(self, sql: str, *args: Any) -> Any:
+        """A statement that may be all the request reads (see LazySession)."""
+        return await self.fetchval(sql, *args)
+
     async def execute(self, sql: str, *args: Any) -> str:
         async with self._lock:
             return await (await self._connection()).execute(sql, *args)
@@ -268,10 +280,23 @@ class LazySession(Session):
     that only mutates never holds a read connection while it waits for a write one
     (which, with every request doing so, would exhaust the pool)."""
 
-    def __init__(self, open_session: Callable[[], AbstractAsyncContextManager[Session]]) -> None:
+    def __init__(
+        self,
+        open_session: Callable[[], AbstractAsyncContextManager[Session]],
+        open_statement: Callable[[], AbstractAsyncContextManager[Session]],
+    ) -> None:
         super().__init__(None)
         self._open = open_session
+        self._open_statement = open_statement
         self._stack = AsyncExitStack()
+
+    async def fetchval_alone(self, sql: str, *args: Any) -> Any:
+        """A statement that is all the request reads: one statement sees one snapshot,
+        so it needs no transaction around it (BEGIN and COMMIT are two round trips)."""
+        if self._conn is not None:
+            return await self.fetchval(sql, *args)
+        async with self._open_statement() as session:
+            return await session.fetchval(sql, *args)
 
     async def _connection(self) -> Connection:
         if self._conn is None:
@@ -317,6 +342,7 @@ class Database:
                 min_size=min_size,
                 max_size=max_size,
                 init=_init_connection,
+                reset=_keep_session,
                 timeout=connect_s,
                 server_settings=timeouts.server_settings(),
             )
@@ -348,6 +374,21 @@ class Database:
                 async with self._snapshot(self.write_pool, readonly) as session:
                     _read_from("primary")
                     yield session
+
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[Session]:
+        """A connection for one read statement outside a transaction (its own
+        snapshot), routed like a session's reads and seen by the observers."""
+        with _translated(self.timeouts):
+            if self.has_replica:
+                async with self._routed_read(in_transaction=False) as session:
+                    with self._observed(session.conn):
+                        yield session
+            else:
+                async with _borrowed(self.write_pool, self.timeouts.acquire_s) as conn:
+                    _read_from("primary")
+                    with self._observed(conn):
+                        yield Session(conn)
 
     async def fetchrow_routed(self, sql: str, *args: Any) -> asyncpg.Record | None:
         """One statement outside a transaction (bookkeeping, never observed), on the
@@ -427,7 +468,7 @@ class Database:
     @asynccontextmanager
     async def lazy_session(self) -> AsyncIterator[LazySession]:
         """A read snapshot opened only if a statement is sent."""
-        session = LazySession(self.session)
+        session = LazySession(self.session, self.statement)
         try:
             yield session
         finally:
@@ -448,10 +489,7 @@ class Database:
             if not in_transaction:
                 yield Session(conn)
                 return
-            logger = self._observe if self.observers else None
-            if logger:
-                conn.add_query_logger(logger)
-            try:
+            with self._observed(conn):
                 isolation: Literal["repeatable_read", "read_committed"] = (
                     "repeatable_read" if readonly else "read_committed"
                 )
@@ -464,9 +502,6 @@ class Database:
                         await transaction.rollback()
                     raise
                 await _end_snapshot(transaction, conn, readonly)
-            finally:
-                if logger:
-                    conn.remove_query_logger(logger)
 
     @asynccontextmanager
     async def write_session(self, role: str | None, **claims: str | None) -> AsyncIterator[Session]:
@@ -485,10 +520,7 @@ class Database:
         if routing:
             routing.wrote = True
         async with _borrowed(pool, self.timeouts.acquire_s) as conn:
-            logger = self._observe if self.observers else None
-            if logger:
-                conn.add_query_logger(logger)
-            try:
+            with self._observed(conn):
                 async with conn.transaction():
                     session = Session(conn)
                     # the role and the claims in one statement: set_config('role') is SET ROLE
@@ -498,9 +530,17 @@ class Database:
                     yield session
                 if routing and self.has_replica:
                     routing.lsn = await _commit_lsn(conn)
-            finally:
-                if logger:
-                    conn.remove_query_logger(logger)
+
+    @contextmanager
+    def _observed(self, conn: Connection) -> Iterator[None]:
+        logger = self._observe if self.observers else None
+        if logger:
+            conn.add_query_logger(logger)
+        try:
+            yield
+        finally:
+            if logger:
+                conn.remove_query_logger(logger)
 
     def _observe(self, record: Any) -> None:
         for observer in self.observers:
