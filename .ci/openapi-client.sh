@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The REST contract as client generators read it: a valid OpenAPI document, and a Python
 # client generated from it (openapi-python-client) that imports, with the operation names
-# people type. The tools live in their own venv: their pins must not move the service's.
+# people type (HEAD operations too, as headRegion …), and runs the README's example
+# against the demo service. The tools live in their own venv: their pins must not move
+# the service's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +20,22 @@ PATH="$PWD/.venv/bin:$PATH" "$tools/bin/openapi-python-client" generate --path o
   --output-path "$out/anju_client" --meta none --fail-on-warning
 PYTHONPATH="$out" "$tools/bin/python" - <<'PY'
 from anju_client.api.figures import get_figure, list_figures
-from anju_client.api.regions import get_region, lookup_region
+from anju_client.api.regions import get_region, head_region, lookup_region
 from anju_client.models import Figure, PageOutFigure, Problem
 
-for module in (get_figure, list_figures, get_region, lookup_region):
+for module in (get_figure, list_figures, get_region, lookup_region, head_region):
     assert callable(module.sync_detailed), module
-print("generated client imports: getFigure, listFigures, getRegion, lookupRegion")
+print("generated client imports: getFigure, listFigures, getRegion, lookupRegion, headRegion")
 PY
+
+# The README's example (the python block after its marker), on the demo documents.
+. .ci/service.sh
+start_service
+trap 'stop_service; rm -rf "$out"' EXIT
+awk '/<!-- generated-client-example -->/ { marked = 1; next }
+     marked && /^```python/ { inside = 1; next }
+     inside && /^```/ { exit }
+     inside { print }' README.md |
+  sed "s|http://127.0.0.1:8000|$service_url|" >"$out/example.py"
+[ -s "$out/example.py" ] || { echo "no client example in README.md"; exit 1; }
+PYTHONPATH="$out" "$tools/bin/python" "$out/example.py"

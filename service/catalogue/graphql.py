@@ -32,8 +32,9 @@ class IndicatorType:
     breakdown: str | None
     breakdown_zh: str | None
     name_zh: str
-    name_en: str = strawberry.field(
-        description="Programme, phase and breakdown in English. 英文名称"
+    name_en: str | None = strawberry.field(
+        description="Programme, phase and breakdown in English; an indicator added without"
+        " one has none. 英文名称"
     )
 
     @classmethod
@@ -79,6 +80,7 @@ class CatalogueQuery:
 class ProgrammeAdded:
     code: str
     name_zh: str
+    name_en: str | None
     request_id: str | None
 
 
@@ -92,6 +94,7 @@ class IndicatorAdded:
     breakdown: str | None
     breakdown_zh: str | None
     name_zh: str
+    name_en: str | None
     request_id: str | None
 
 
@@ -110,15 +113,23 @@ class CatalogueMutation:
         " takes it at once."
     )
     async def add_programme(
-        self, info: strawberry.Info[Context, Any], code: str, name_zh: str, reason: str
+        self,
+        info: strawberry.Info[Context, Any],
+        code: str,
+        name_zh: str,
+        reason: str,
+        name_en: str | None = None,
     ) -> AddProgrammeResult:
         context = info.context
-        new = NewProgramme(code=code, name_zh=name_zh)
+        new = NewProgramme(code=code, name_zh=name_zh, name_en=name_en)
 
         async def run(db: Session) -> ProgrammeAdded:
             added = await service.add_programme(db, context.principal, new, reason)
             return ProgrammeAdded(
-                code=added.code, name_zh=added.name_zh, request_id=context.request_id
+                code=added.code,
+                name_zh=added.name_zh,
+                name_en=added.name_en,
+                request_id=context.request_id,
             )
 
         return await guarded_write(context, run)
@@ -137,6 +148,7 @@ class CatalogueMutation:
         reason: str,
         breakdown: str | None = None,
         breakdown_zh: str | None = None,
+        name_en: str | None = None,
     ) -> AddIndicatorResult:
         context = info.context
         new = NewIndicator(
@@ -147,6 +159,7 @@ class CatalogueMutation:
             breakdown=breakdown,
             breakdown_zh=breakdown_zh,
             name_zh=name_zh,
+            name_en=name_en,
         )
 
         async def run(db: Session) -> IndicatorAdded:
@@ -160,6 +173,7 @@ class CatalogueMutation:
                 breakdown=i.breakdown,
                 breakdown_zh=i.breakdown_zh,
                 name_zh=i.name_zh,
+                name_en=i.name_en,
                 request_id=context.request_id,
             )
 

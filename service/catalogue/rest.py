@@ -45,6 +45,7 @@ async def list_programmes(db: ReadDb) -> list[ProgrammeInfo]:
 class ProgrammeIn(BaseModel):
     code: ShortText = Field(description="Capitals, digits and underscores, e.g. SALE_HOUSING")
     name_zh: ShortText = Field(description="e.g. 配售型保障性住房")
+    name_en: ShortText | None = Field(default=None, description="e.g. Affordable housing for sale")
     reason: LongText
 
 
@@ -56,6 +57,7 @@ class IndicatorIn(BaseModel):
     breakdown: ShortText | None = None
     breakdown_zh: ShortText | None = None
     name_zh: ShortText
+    name_en: ShortText | None = None
     reason: LongText
 
 
@@ -69,7 +71,7 @@ class IndicatorIn(BaseModel):
 async def add_programme(
     db: WriteDb, principal: Admin, body: ProgrammeIn, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    new = NewProgramme(code=body.code, name_zh=body.name_zh)
+    new = NewProgramme.model_validate(body.model_dump(exclude={"reason"}))
 
     async def run() -> ProgrammeInfo:
         return await service.add_programme(db, principal, new, body.reason)

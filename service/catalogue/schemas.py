@@ -1,27 +1,14 @@
 """The indicator catalogue: programmes, phases, units and indicators.
 
-Phases and units are a fixed vocabulary. Programmes are data: the rows of
-data/programmes.csv, and any a catalogue administrator adds at run time; no code lists
-them, so a new programme is a new row, not new code.
+Phases and units are a fixed vocabulary. Programmes and indicators are data, named in
+Chinese and English: the rows of data/programmes.csv and data/indicators.csv, and any a
+catalogue administrator adds at run time; no code lists them, so a new programme is a new
+row, not new code.
 """
 
-import csv
 from enum import StrEnum
-from pathlib import Path
 
-from pydantic import BaseModel, Field, computed_field
-
-
-def _shipped_programme_names_en() -> dict[str, str]:
-    """English names of the shipped programmes (data/programmes.csv): an indicator's English
-    name is derived from them on hot paths that build records without a query. A programme
-    added at run time goes by its code until the CSV names it."""
-    text = (Path(__file__).resolve().parent / "data" / "programmes.csv").read_text("utf-8")
-    rows = csv.DictReader(text.splitlines())
-    return {r["code"]: r["name_en"] for r in rows if r.get("name_en")}
-
-
-PROGRAMME_NAMES_EN = _shipped_programme_names_en()
+from pydantic import BaseModel, Field
 
 
 class Phase(StrEnum):
@@ -89,16 +76,6 @@ UNIT_NAMES_EN = {
     Unit.TEN_THOUSAND_YUAN: "10,000 yuan",
 }
 
-# The breakdowns of the catalogue's indicators; one added later goes by its code.
-BREAKDOWN_NAMES_EN = {
-    "DEMOLISH_REBUILD": "demolished and rebuilt",
-    "DEMOLISH_RENOVATE": "partly demolished, partly renovated",
-    "RENOVATE": "renovated",
-    "CD_DANGEROUS": "class C/D dangerous housing",
-    "NON_SELF_CONTAINED": "non-self-contained housing",
-    "COHORT_2020_2023": "started by 2020, unfinished by 2023",
-}
-
 # Decimal places a value in this unit may carry: counts are whole.
 UNIT_DECIMALS = {
     Unit.SET: 0,
@@ -136,17 +113,7 @@ class Indicator(BaseModel):
     breakdown: str | None
     breakdown_zh: str | None
     name_zh: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def name_en(self) -> str:
-        """The programme, phase and breakdown in English, as name_zh says them in Chinese
-        (derived: records are built from rows without validation, on hot paths)."""
-        programme = PROGRAMME_NAMES_EN.get(self.programme) or self.programme.replace("_", " ")
-        name = f"{programme}: {PHASE_NAMES_EN[self.phase].lower()}"
-        if self.breakdown:
-            name += f", {BREAKDOWN_NAMES_EN.get(self.breakdown, self.breakdown.lower())}"
-        return name
+    name_en: str | None  # the catalogue's own have one; one added at run time may not
 
 
 class ProgrammeInfo(BaseModel):
@@ -158,6 +125,7 @@ class ProgrammeInfo(BaseModel):
 class NewProgramme(BaseModel):
     code: str  # e.g. SALE_HOUSING: capitals, digits and underscores
     name_zh: str
+    name_en: str | None = None
 
 
 class NewIndicator(BaseModel):
@@ -170,3 +138,4 @@ class NewIndicator(BaseModel):
     breakdown: str | None = None
     breakdown_zh: str | None = None
     name_zh: str
+    name_en: str | None = None

@@ -85,6 +85,11 @@ def _check_name(field: str, name: str) -> str:
     return name
 
 
+def _check_english_name(name: str | None) -> str | None:
+    """An English name is optional; one given is checked as the Chinese name is."""
+    return None if name is None else _check_name("name_en", name)
+
+
 async def add_programme(
     db: Session, principal: Principal, new: NewProgramme, reason: str
 ) -> ProgrammeInfo:
@@ -93,15 +98,17 @@ async def add_programme(
     policy.ensure_can_administer_catalogue(principal)
     code = _check_code("code", new.code)
     name = _check_name("name_zh", new.name_zh)
+    name_en = _check_english_name(new.name_en)
     for taken in await store.programmes_named(db, code, name):
         field = "code" if taken.code == code else "name_zh"
         raise CatalogueConflict(
             f"programme {taken.code} ({taken.name_zh}) is already in the catalogue", field=field
         )
     await db.set_claims(reason=reason)
-    if not await store.insert_programme(db, code, name):
+    checked = NewProgramme(code=code, name_zh=name, name_en=name_en)
+    if not await store.insert_programme(db, checked):
         raise CatalogueConflict(f"programme {code} was added meanwhile", field="code")
-    return ProgrammeInfo(code=code, name_zh=name)
+    return ProgrammeInfo(code=code, name_zh=name, name_en=name_en)
 
 
 def _expected_code(new: NewIndicator) -> str:
@@ -132,7 +139,11 @@ async def add_indicator(
             "code", f"must be {expected} for this programme, phase, unit and breakdown"
         )
     checked = new.model_copy(
-        update={"breakdown_zh": breakdown_zh, "name_zh": _check_name("name_zh", new.name_zh)}
+        update={
+            "breakdown_zh": breakdown_zh,
+            "name_zh": _check_name("name_zh", new.name_zh),
+            "name_en": _check_english_name(new.name_en),
+        }
     )
     if await store.indicators(db, codes=[new.code]):
         raise CatalogueConflict(f"indicator {new.code} is already in the catalogue", field="code")

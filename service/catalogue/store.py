@@ -1,11 +1,11 @@
 """All SQL about the indicator catalogue."""
 
-from service.catalogue.schemas import Indicator, NewIndicator, ProgrammeInfo
+from service.catalogue.schemas import Indicator, NewIndicator, NewProgramme, ProgrammeInfo
 from service.kit.db import Session
 
 _INDICATOR = """
     select i.id, i.code, i.programme_code as programme, p.name_zh as programme_zh,
-           i.phase, i.unit, i.breakdown, i.breakdown_zh, i.name_zh
+           i.phase, i.unit, i.breakdown, i.breakdown_zh, i.name_zh, i.name_en
     from indicators i join programmes p on p.code = i.programme_code
 """
 
@@ -46,16 +46,17 @@ async def programmes_named(db: Session, code: str, name_zh: str) -> list[Program
     return [ProgrammeInfo.model_validate(dict(r)) for r in rows]
 
 
-async def insert_programme(db: Session, code: str, name_zh: str) -> bool:
+async def insert_programme(db: Session, new: NewProgramme) -> bool:
     """Add a programme after the others; False when a concurrent writer took the code or name."""
     return bool(
         await db.fetchval(
-            """insert into programmes (code, name_zh, sort_order)
-               select $1, $2, coalesce(max(sort_order), 0) + 10 from programmes
+            """insert into programmes (code, name_zh, name_en, sort_order)
+               select $1, $2, $3, coalesce(max(sort_order), 0) + 10 from programmes
                on conflict do nothing
                returning true""",
-            code,
-            name_zh,
+            new.code,
+            new.name_zh,
+            new.name_en,
         )
     )
 
@@ -65,8 +66,8 @@ async def insert_indicator(db: Session, new: NewIndicator) -> bool:
     return bool(
         await db.fetchval(
             """insert into indicators (code, programme_code, phase, unit, breakdown,
-                                       breakdown_zh, name_zh, sort_order)
-               select $1, $2, $3, $4, $5, $6, $7, coalesce(max(sort_order), 0) + 1
+                                       breakdown_zh, name_zh, name_en, sort_order)
+               select $1, $2, $3, $4, $5, $6, $7, $8, coalesce(max(sort_order), 0) + 1
                from indicators
                on conflict do nothing
                returning true""",
@@ -77,5 +78,6 @@ async def insert_indicator(db: Session, new: NewIndicator) -> bool:
             new.breakdown,
             new.breakdown_zh,
             new.name_zh,
+            new.name_en,
         )
     )

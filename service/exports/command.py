@@ -7,7 +7,9 @@ from typing import Any
 
 import httpx
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeElapsedColumn
+
+from service.commands.progress import terminal_progress
 
 _POLL_S = 0.5
 
@@ -49,7 +51,7 @@ async def upload(
             TextColumn("{task.fields[rows]:,} rows"),
             TimeElapsedColumn(),
         )
-        with Progress(*columns, console=console) as bar:
+        with terminal_progress(*columns, console=console) as bar:
             task = bar.add_task(path.name, total=job["bytes_total"] or None, rows=0)
             while job["status"] in ("QUEUED", "RUNNING"):
                 await asyncio.sleep(poll_s)
@@ -85,7 +87,8 @@ def run(path: str, reason: str, url: str, token: str | None) -> int:
     """The command's exit status: 0 written, 1 refused or failed, 130 interrupted."""
     console, errors = Console(), Console(stderr=True)
     try:
-        result = asyncio.run(upload(Path(path), reason, url=url, token=token, console=console))
+        # the bar on stderr: stdout is the result's line
+        result = asyncio.run(upload(Path(path), reason, url=url, token=token, console=errors))
     except UploadFailed as failure:
         errors.print(f"error: {failure}", markup=False, highlight=False)
         return 1

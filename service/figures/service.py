@@ -109,6 +109,7 @@ def _figure(rows: list[asyncpg.Record]) -> Figure:
             breakdown=first["breakdown"],
             breakdown_zh=first["breakdown_zh"],
             name_zh=first["indicator_zh"],
+            name_en=first["indicator_en"],
         ),
         unit=unit,
         target=by_kind.get(FigureKind.TARGET),

@@ -78,7 +78,7 @@ def ranked(source_sql: str, *, per_region: bool) -> str:
     return f"""
         select s.*, i.code as indicator_code, i.programme_code,
                p.name_zh as programme_zh, i.phase, i.unit, i.breakdown,
-               i.breakdown_zh, i.name_zh as indicator_zh,
+               i.breakdown_zh, i.name_zh as indicator_zh, i.name_en as indicator_en,
                dense_rank() over ({partition} order by s.region_code, s.year,
                    p.sort_order, i.sort_order, s.indicator_id) as rn,
                {COMPLETION_RATE} as completion_rate

@@ -30,6 +30,7 @@ _FIGURE_COLUMNS = (
     "breakdown",
     "breakdown_zh",
     "indicator_zh",
+    "indicator_en",
     "completion_rate",
 )
 
@@ -238,6 +239,7 @@ builds_columns(
         "phase": j.string("@.phase"),
         "unit": j.string("@.unit"),
         "nameZh": j.string("@.indicator_zh"),
+        "nameEn": j.nullable(j.string("@.indicator_en")),
         "breakdown": j.nullable(j.string("@.breakdown")),
         "breakdownZh": j.nullable(j.string("@.breakdown_zh")),
     },

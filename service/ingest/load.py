@@ -6,7 +6,7 @@ over arrays (unnest), so the number of round trips does not grow with the data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,11 +76,11 @@ async def load_catalogue(
     indicators = read_csv(catalogue_dir / "indicators.csv")
     await conn.executemany(
         """insert into indicators (code, programme_code, phase, unit, breakdown, breakdown_zh,
-               name_zh, sort_order) values ($1, $2, $3, $4, $5, $6, $7, $8)
+               name_zh, name_en, sort_order) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            on conflict (code) do update set programme_code = excluded.programme_code,
                phase = excluded.phase, unit = excluded.unit, breakdown = excluded.breakdown,
                breakdown_zh = excluded.breakdown_zh, name_zh = excluded.name_zh,
-               sort_order = excluded.sort_order""",
+               name_en = excluded.name_en, sort_order = excluded.sort_order""",
         [
             (
                 i["code"],
@@ -90,6 +90,7 @@ async def load_catalogue(
                 _none(i["breakdown"]),
                 _none(i["breakdown_zh"]),
                 i["name_zh"],
+                _none(i["name_en"]),
                 order,  # the CSV's row order is the display order
             )
             for order, i in enumerate(indicators, start=1)
@@ -211,10 +212,18 @@ async def _document(conn: Connection, doc: DocumentInfo) -> tuple[int, bool]:
     return int(document_id), new
 
 
-async def load_document(conn: Connection, data: SeedData) -> LoadReport:
+# the tables load_document reports to its `progress` callback, for a progress bar's total
+LOAD_STAGES = 6
+
+
+async def load_document(
+    conn: Connection, data: SeedData, progress: Callable[[str], None] | None = None
+) -> LoadReport:
     """Write one document and all its records: new keys inserted, changed ones as new
     revisions naming this document, equal ones left alone. A document loaded before
-    whose records all equal the stored ones is refused (DocumentExistsError)."""
+    whose records all equal the stored ones is refused (DocumentExistsError).
+    `progress` is called with the name of each of the LOAD_STAGES tables as it is done."""
+    done = progress or (lambda _table: None)
     # the published places this import sets are kept (anju_forget_published_places)
     await conn.execute("select set_config('anju.import', $1, true)", data.document.number)
     document_id, new_document = await _document(conn, data.document)
@@ -225,20 +234,25 @@ async def load_document(conn: Connection, data: SeedData) -> LoadReport:
         for f in data.figures
     ]
     counts["figures"], _ = await upsert(conn, FIGURES, figures, document_id)
+    done("figures")
     stated = [
         (s.annex, s.line, s.region_code, s.subject, s.value, s.decimals, s.is_percent)
         for s in data.stated_values
     ]
     counts["stated_values"], _ = await upsert(conn, STATED_VALUES, stated, document_id)
+    done("stated values")
     counts.update(await _load_funds(conn, document_id, data))
+    done("funds")
     loans = [
         (x.annex, x.line, x.region_code, x.year, x.lender, x.credit_line,
          x.disbursed_cumulative, x.disbursed_in_year)
         for x in data.loan_facilities
     ]  # fmt: skip
     counts["loan_facilities"], _ = await upsert(conn, LOAN_FACILITIES, loans, document_id)
+    done("loans")
     bonds = [(b.annex, b.line, b.region_code, b.year, b.amount) for b in data.bond_issues]
     counts["bond_issues"], _ = await upsert(conn, BOND_ISSUES, bonds, document_id)
+    done("bonds")
     tallies = [
         (t.annex, t.line, t.region_code, t.campaign, t.item, t.found, t.rectified,
          t.in_progress, t.as_of)
@@ -247,6 +261,7 @@ async def load_document(conn: Connection, data: SeedData) -> LoadReport:
     counts["rectification_tallies"], _ = await upsert(
         conn, RECTIFICATION_TALLIES, tallies, document_id
     )
+    done("rectification")
     report = LoadReport(document_id, data.document.number, new_document, counts)
     if not new_document and not report.changed_anything:
         raise DocumentExistsError(data.document.number)

@@ -3,13 +3,14 @@
 FastAPI puts an error's model under `application/json` and leaves the media type the
 service really sends, `application/problem+json`, without a schema; files come without
 one too. Here every problem schema moves to its real media type, files are typed as
-strings, and paginated lists declare their `Link` header."""
+strings, paginated lists declare their `Link` header, and every GET has its HEAD."""
 
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 
+from service.kit.openapi_head import add_head_operations
 from service.kit.rest import PROBLEM_JSON
 
 _LINK = {
@@ -44,7 +45,7 @@ def tidy(document: dict[str, Any]) -> dict[str, Any]:
                     response["content"] = _typed(response["content"])
                 if status == "200" and _is_page(response):
                     response.setdefault("headers", {})["Link"] = _LINK
-    return document
+    return add_head_operations(document)
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -74,6 +74,52 @@ async def test_head_answers_every_get_without_a_body(client: httpx.AsyncClient) 
     assert refused.headers["allow"] == "GET, HEAD"
 
 
+def test_the_document_lists_head_beside_every_get(document: dict[str, Any]) -> None:
+    operations = _operations(document)
+    assert operations["headRegion"] == ("head", "/api/v1/regions/{code}")
+    assert operations["headListFigures"] == ("head", "/api/v1/figures")
+    assert operations["headHealthz"] == ("head", "/healthz")
+    gets = {path for path, ops in document["paths"].items() if "get" in ops}
+    heads = {path for path, ops in document["paths"].items() if "head" in ops}
+    assert heads == gets and len(heads) == 36
+    get, head = (document["paths"]["/api/v1/figures"][m] for m in ("get", "head"))
+    assert head["parameters"] == get["parameters"]
+    assert (head["summary"], head["tags"]) == (
+        "Figures of a region or its subtree (headers only)",
+        ["figures"],
+    )
+    # the GET's statuses and headers, never a body
+    assert head["responses"]["200"] == {
+        "description": "Successful Response",
+        "headers": {"Link": get["responses"]["200"]["headers"]["Link"]},
+    }
+    assert head["responses"].keys() == get["responses"].keys()
+    assert not [
+        (path, status)
+        for path, ops in document["paths"].items()
+        for status, response in ops.get("head", {}).get("responses", {}).items()
+        if "content" in response
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/healthz", 200),
+        ("/metrics", 200),
+        ("/api/v1/figures?region=360121&year=2024", 200),
+        ("/api/v1/exports/figures.csv?region=360121", 200),
+        ("/api/v1/regions/360121/figures/2024/NO:SUCH", 404),
+    ],
+)
+async def test_head_answers_what_the_document_lists(
+    client: httpx.AsyncClient, path: str, status: int
+) -> None:
+    got, head = await client.get(path), await client.head(path)
+    assert (head.status_code, got.status_code, head.content) == (status, status, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
 async def test_pages_link_their_neighbours(client: httpx.AsyncClient) -> None:
     url = "/api/v1/figures?region=360000&descendants=true&year=2024&limit=5&offset=5"
     response = await client.get(url)
