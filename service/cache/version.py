@@ -1,5 +1,5 @@
 """The data version: advanced by every committed write of the API's data (migrations
-0019 and 0020), read once per cacheable request before its own reads."""
+0019 and 0022), read once per cacheable request before its own reads."""
 
 from dataclasses import dataclass
 from datetime import datetime
