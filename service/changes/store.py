@@ -133,13 +133,11 @@ def _export_sql(flt: ChangeFilter, regions: list[str] | None, sheet: bool) -> tu
         order by f.txid, f.rank, f.id"""
     if not sheet:
         return f"{_FEED} select {', '.join(_CSV_COLUMNS)} {rows}", arg.values
-    # Row numbers follow the ordered subquery's order: the header is row 1.
     sql = f"""{_FEED} select {sheet_row(_XML_CELLS)}
-        from (select s.*, row_number() over () + 1 as n
-              from (select {_CURSOR} as cursor, f.changed_at, f.entity, f.action,
-                           f.region_code, r.name as region_name, f.principal,
-                           f.acting_region, f.request_id, f.reason, f.old_row, f.new_row
-                    {rows}) s) numbered"""
+        from (select {_CURSOR} as cursor, f.changed_at, f.entity, f.action,
+                     f.region_code, r.name as region_name, f.principal,
+                     f.acting_region, f.request_id, f.reason, f.old_row, f.new_row
+              {rows}) s"""
     return sql, arg.values
 
 

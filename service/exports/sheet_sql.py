@@ -1,13 +1,16 @@
 """SQL expressions that make the cells of a file inside PostgreSQL, for COPY exports.
 
 A CSV column is an expression COPY writes as it is; an XLSX row is the concatenation
-of its cells' XML (`sheet_row`), one `<row>` a line. Text that a spreadsheet would run
-as a formula is defused as `formats._csv_cell` does; free text keeps its spaces.
+of its cells' XML (`sheet_row`), one `<row>` a line. Cells and rows carry no reference
+(`r`, optional in SpreadsheetML: each is the next one), so that a cell's XML does not
+depend on its row and can be made once per region or indicator, not once per figure;
+a missing value is an empty `<c/>` holding its column's place. Text that a spreadsheet
+would run as a formula is defused as `formats._csv_cell` does; free text keeps its spaces.
 """
 
-from openpyxl.utils import get_column_letter
-
 from service.exports.xlsx import DATETIME
+
+EMPTY_CELL = "'<c/>'"
 
 
 def csv_text(expr: str) -> str:
@@ -19,8 +22,21 @@ def csv_text(expr: str) -> str:
     )
 
 
+def csv_field(expr: str) -> str:
+    """`csv_text` quoted as COPY's CSV quotes a field (comma, quote, CR or LF); '' for none,
+    for a field that is part of a line made whole in SQL."""
+    text = csv_text(expr)
+    return (
+        f"""coalesce(case when {text} ~ '[,"\r\n]' then '"' || replace({text}, '"', '""')"""
+        f""" || '"' else {text} end, '')"""
+    )
+
+
 def iso_utc(expr: str) -> str:
-    """datetime.isoformat() of the UTC moment: microseconds only when there are any."""
+    """datetime.isoformat() of the UTC moment: microseconds only when there are any.
+
+    Measured at national scale, to_char costs no more than building the text from the
+    timestamp's own output (which also needs the timestamp twice and a DateStyle)."""
     return (
         f"""replace(to_char({expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),"""
         f" '.000000', '') || '+00:00'"
@@ -28,7 +44,7 @@ def iso_utc(expr: str) -> str:
 
 
 def xml_text(expr: str, *, spaces: bool = False) -> str:
-    """An inline-string cell of column `{col}` (filled in by `sheet_row`); nothing if null."""
+    """An inline-string cell; an empty cell if null."""
     escaped = (
         f"replace(replace(replace(replace(replace({expr}, '&', '&amp;'), '<', '&lt;'),"
         f" '>', '&gt;'), E'\\r', '&#13;'), E'\\n', '&#10;')"
@@ -37,13 +53,13 @@ def xml_text(expr: str, *, spaces: bool = False) -> str:
     if spaces:  # free text may start or end with a space, which XML would drop
         space = f"""case when {expr} ~ '^\\s|\\s$' then ' xml:space="preserve"' else '' end"""
     return (
-        f"""coalesce('<c r="{{col}}' || n || '" t="inlineStr"><is><t' || {space} || '>'"""
-        f" || {escaped} || '</t></is></c>', '')"
+        f"""coalesce('<c t="inlineStr"><is><t' || {space} || '>'"""
+        f" || {escaped} || '</t></is></c>', {EMPTY_CELL})"
     )
 
 
 def xml_number(expr: str, style: str = "") -> str:
-    return f"""coalesce('<c r="{{col}}' || n || '"{style}><v>' || {expr} || '</v></c>', '')"""
+    return f"""coalesce('<c{style}><v>' || {expr} || '</v></c>', {EMPTY_CELL})"""
 
 
 def xml_datetime(expr: str) -> str:
@@ -54,8 +70,5 @@ def xml_datetime(expr: str) -> str:
 
 
 def sheet_row(cells: list[str]) -> str:
-    """One `<row>` of the cells; the query must number its rows as `n` (header: row 1)."""
-    row = " || ".join(
-        c.replace("{col}", get_column_letter(i)) for i, c in enumerate(cells, start=1)
-    )
-    return f"""'<row r="' || n || '">' || {row} || '</row>'"""
+    """One `<row>` of the cells (SQL text expressions, each one or more cells)."""
+    return "'<row>' || " + " || ".join(cells) + " || '</row>'"

@@ -12,7 +12,9 @@ import asyncpg
 from service.catalogue.schemas import UNIT_NAMES_ZH
 from service.exports.schemas import Sink
 from service.exports.sheet_sql import (
-    csv_text,
+    EMPTY_CELL,
+    csv_field,
+    iso_utc,
     sheet_row,
     xml_datetime,
     xml_number,
@@ -36,97 +38,107 @@ async def _cursor(db: Session, sql: str, *args: Any) -> AsyncIterator[asyncpg.Re
 # Figure exports are written by PostgreSQL itself (COPY): CSV lines, or the sheet's
 # `<row>` elements, with no Python per row. $1-$3: the filter; $4/$5 and $6/$7: the
 # Chinese names of kinds and units, looked up by code.
-_FIGURES = """
-           from figures f
-           join regions r on r.code = f.region_code
-           join indicators i on i.id = f.indicator_id
-           join programmes p on p.code = i.programme_code
-           left join documents d on d.id = f.document_id
-           where ($1::text[] is null or f.region_code = any($1::text[]))
-             and ($2::int is null or f.year = $2)
-             and ($3::text is null or i.programme_code = $3)
-           order by f.region_code, f.year, p.sort_order, i.sort_order, i.id,
-                    array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'], f.kind)"""
-_KIND_ZH = "($5::text[])[array_position($4::text[], f.kind)]"
+_KIND_ZH = "($5::text[])[array_position($4::text[], k.kind)]"
 _UNIT_ZH = "($7::text[])[array_position($6::text[], i.unit)]"
 
 
-# datetime.isoformat() of the UTC moment: microseconds only when there are any. The
-# timestamp's own text (DateStyle ISO, set by `export_settings`) is far cheaper than to_char.
-_UTC = "(f.updated_at at time zone 'UTC')"
-_ISO_UPDATED_AT = (
-    f"case when date_trunc('second', {_UTC}) = {_UTC} then replace({_UTC}::text, ' ', 'T')"
-    f" else rpad(replace({_UTC}::text, ' ', 'T'), 26, '0') end || '+00:00'"
-)
+def _figures_from(region: str, indicator: str, unit: str, document: str, moment: str) -> str:
+    """FROM to ORDER BY of a figure export; the arguments make each small table's part
+    of a line (`r` regions; `i`, `p`, `k` an indicator, its programme and a kind, the
+    indicator's text before the value and `unit` after it; `d` documents) and the text
+    of `f.updated_at`.
 
-
-def _csv_field(expr: str) -> str:
-    """`csv_text` quoted as COPY's CSV quotes a field (comma, quote, CR or LF); '' for none."""
-    text = csv_text(expr)
-    return (
-        f"""coalesce(case when {text} ~ '[,"\r\n]' then '"' || replace({text}, '"', '""')"""
-        f""" || '"' else {text} end, '')"""
-    )
-
-
-# The CSV is one text column per line, made of parts computed once per region, indicator,
-# kind and document (hash-joined small tables) and a few per-row values: COPY's CSV output
-# of 17 columns and their text guards per row cost more than the rest of the export.
-# Codes (regions, catalogue, kinds, units) are checked on the way in and start with a
-# letter or a digit: only names and free text need `_csv_field`.
-_FIGURES_CSV = f"""
-    select rg.part || f.year || ind.part || k.part || f.value::text || ind.unit_part
-           || f.revision || ',' || coalesce(doc.part, '') || ',' || coalesce(f.annex::text, '')
-           || ',' || {_csv_field("f.source_principal")} || ',' || {_ISO_UPDATED_AT}
+    Each part is made once per region, indicator and kind, or document, not once per
+    figure: the lookups are LATERAL subqueries (OFFSET 0 keeps them whole) that
+    PostgreSQL memoizes. So is a moment's text while few figures have one of their own
+    (a load or an upload stamps all its rows alike); otherwise it costs a little more
+    than inline. Unlike hash joins they keep the order in which figures are read,
+    their unique index's (region, year, …), so only each region-year's few rows are
+    sorted (an incremental sort) instead of the whole export, which spilled to disk."""
+    return f"""
     from figures f
-    join (select code, code || ',' || {_csv_field("name")} || ',' as part from regions offset 0) rg
-      on rg.code = f.region_code
-    join (select i.id, i.sort_order, p.sort_order as programme_order,
-                 ',' || i.programme_code || ',' || {_csv_field("p.name_zh")} || ','
-                 || i.code || ',' || {_csv_field("i.name_zh")} || ',' as part,
-                 ',' || i.unit || ',' || {_csv_field(_UNIT_ZH)} || ',' as unit_part
-          from indicators i join programmes p on p.code = i.programme_code
-          where $3::text is null or i.programme_code = $3 offset 0) ind
-      on ind.id = f.indicator_id
-    join (select kind, array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'], kind)
-                 as position, kind || ',' || {_csv_field("zh")} || ',' as part
-          from unnest($4::text[], $5::text[]) as k (kind, zh) offset 0) k
-      on k.kind = f.kind
-    left join (select id, {_csv_field("number")} as part from documents offset 0) doc
-      on doc.id = f.document_id
+    cross join lateral (select {region} as part from regions r
+                        where r.code = f.region_code offset 0) rg
+    cross join lateral (select {indicator} as part, {unit} as unit_part,
+                               (select count(*) from indicators o
+                                join programmes q on q.code = o.programme_code
+                                where (q.sort_order, o.sort_order, o.id)
+                                      < (p.sort_order, i.sort_order, i.id)) * 4
+                               + array_position(array['TARGET', 'SUPPLEMENTARY_TARGET', 'ACTUAL'],
+                                                k.kind) as rank
+                        from indicators i
+                        join programmes p on p.code = i.programme_code
+                        cross join unnest($4::text[]) as k (kind)
+                        where i.id = f.indicator_id and k.kind = f.kind
+                          and ($3::text is null or i.programme_code = $3)
+                        offset 0) ik
+    left join lateral (select {document} as part from documents d
+                       where d.id = f.document_id offset 0) doc on true
+    cross join lateral (select {moment} as part offset 0) updated
     where ($1::text[] is null or f.region_code = any($1::text[]))
       and ($2::int is null or f.year = $2)
-    order by f.region_code, f.year, ind.programme_order, ind.sort_order, ind.id, k.position"""
+    order by f.region_code, f.year, ik.rank"""
+
+
+# A CSV line is one text column: COPY's CSV output of 17 columns and their text guards
+# per row cost more than the rest of the export. Codes (regions, catalogue, kinds, units)
+# are checked on the way in and start with a letter or a digit: only names and free text
+# need `csv_field`.
+_FIGURES_CSV = f"""
+    select rg.part || f.year || ik.part || f.value::text || ik.unit_part
+           || f.revision || ',' || coalesce(doc.part, '') || ',' || coalesce(f.annex::text, '')
+           || ',' || {csv_field("f.source_principal")} || ',' || updated.part
+    {
+    _figures_from(
+        region=f"r.code || ',' || {csv_field('r.name')} || ','",
+        indicator=(
+            f"',' || i.programme_code || ',' || {csv_field('p.name_zh')} || ','"
+            f" || i.code || ',' || {csv_field('i.name_zh')} || ','"
+            f" || k.kind || ',' || {csv_field(_KIND_ZH)} || ','"
+        ),
+        unit=f"',' || i.unit || ',' || {csv_field(_UNIT_ZH)} || ','",
+        document=csv_field("d.number"),
+        moment=iso_utc("f.updated_at"),
+    )
+}"""
 
 
 # A value of up to 15 significant digits is a number cell, a longer one text (formats.py).
 _XML_VALUE = (
-    "case when length(ltrim(translate(value::text, '-.', ''), '0')) <= 15 then "
-    f"{xml_number('value::text')} else {xml_text('value::text')} end"
+    "case when length(ltrim(translate(f.value::text, '-.', ''), '0')) <= 15 then "
+    f"{xml_number('f.value::text')} else {xml_text('f.value::text')} end"
 )
-_XML_UPDATED_AT = xml_datetime("updated_at")
-_XML_CELLS = [
-    xml_text("region_code"),
-    xml_text("region_name", spaces=True),
-    xml_number("year"),
-    *map(xml_text, ["programme_code", "programme_zh", "indicator_code", "indicator_zh"]),
-    *map(xml_text, ["kind", "kind_zh"]),
-    _XML_VALUE,
-    *map(xml_text, ["unit", "unit_zh"]),
-    xml_number("revision"),
-    xml_text("document_number", spaces=True),
-    xml_number("annex"),
-    xml_text("source_principal", spaces=True),
-    _XML_UPDATED_AT,
-]
-# Row numbers follow the ordered subquery's order: the header is row 1.
-_FIGURES_SHEET = f"""select {sheet_row(_XML_CELLS)}
-    from (select s.*, row_number() over () + 1 as n
-          from (select f.region_code, r.name as region_name, f.year, i.programme_code,
-                       p.name_zh as programme_zh, i.code as indicator_code,
-                       i.name_zh as indicator_zh, f.kind, {_KIND_ZH} as kind_zh, f.value,
-                       i.unit, {_UNIT_ZH} as unit_zh, f.revision, d.number as document_number,
-                       f.annex, f.source_principal, f.updated_at {_FIGURES}) s) numbered"""
+_FIGURES_SHEET = f"""
+    select {
+    sheet_row(
+        [
+            "rg.part",
+            xml_number("f.year"),
+            "ik.part",
+            _XML_VALUE,
+            "ik.unit_part",
+            xml_number("f.revision"),
+            f"coalesce(doc.part, {EMPTY_CELL})",
+            xml_number("f.annex"),
+            xml_text("f.source_principal", spaces=True),
+            "updated.part",
+        ]
+    )
+}
+    {
+    _figures_from(
+        region=xml_text("r.code") + " || " + xml_text("r.name", spaces=True),
+        indicator=" || ".join(
+            map(
+                xml_text,
+                ["i.programme_code", "p.name_zh", "i.code", "i.name_zh", "k.kind", _KIND_ZH],
+            )
+        ),
+        unit=xml_text("i.unit") + " || " + xml_text(_UNIT_ZH),
+        document=xml_text("d.number", spaces=True),
+        moment=xml_datetime("f.updated_at"),
+    )
+}"""
 
 
 def _figure_args(codes: list[str] | None, year: int | None, programme: str | None) -> list[Any]:
@@ -150,11 +162,10 @@ async def _copy(db: Session, sql: str, args: list[Any], sink: Sink, **options: A
 
 
 async def export_settings(db: Session, milliseconds: int, work_mem_mb: int) -> None:
-    """One COPY streams a whole export: it gets its own, longer, time limit, room to sort
-    in memory, and the timestamps' text that `_ISO_UPDATED_AT` builds on."""
+    """One COPY streams a whole export: it gets its own, longer, time limit, and room to
+    sort in memory."""
     await db.execute(
-        "select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true),"
-        " set_config('datestyle', 'ISO', true)",
+        "select set_config('statement_timeout', $1, true), set_config('work_mem', $2, true)",
         str(milliseconds),
         f"{work_mem_mb}MB",
     )

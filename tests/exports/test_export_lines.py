@@ -1,12 +1,8 @@
 """CSV lines that PostgreSQL writes whole: text with line breaks or the line quote."""
 
-from datetime import UTC, datetime
-
-import asyncpg
 import httpx
 import pytest
 
-from service.exports import store
 from service.exports.streams import _Unquote
 from service.kit.db import Database
 
@@ -39,16 +35,3 @@ async def test_line_breaks_and_quotes_in_text_are_kept_as_csv_quotes_them(
     rows = text.count('\r\n360121,"南昌\r\r\n县",2024,')
     assert rows == text.count("\r\n360121,") == 5  # the county's 2024 figures, each quoted
     assert ',"x\r\n""y""\x1ez",' in text
-
-
-async def test_moments_are_written_as_python_writes_them(demo_conn: asyncpg.Connection) -> None:
-    moments = [
-        datetime(2024, 12, 31, 16, 0, tzinfo=UTC),
-        datetime(2025, 1, 1, 0, 0, 0, 500000, tzinfo=UTC),
-        datetime(2026, 11, 24, 21, 54, 16, 1, tzinfo=UTC),
-    ]
-    texts = await demo_conn.fetch(
-        f"select {store._ISO_UPDATED_AT} as text from unnest($1::timestamptz[]) as f (updated_at)",
-        moments,
-    )
-    assert [t["text"] for t in texts] == [m.isoformat() for m in moments]
