@@ -162,9 +162,16 @@ def upload(base: str, token: str, path: Path, label: str, pid: int, rows: int) -
 _LUA = """
 counter = 0
 targets = %(targets)s
+-- each of wrk's threads starts half the list away: two threads writing the same figure
+-- at the same moment would wait on its lock, which no real pair of clerks does
+local threads = 0
+setup = function(thread)
+    thread:set("id", threads)
+    threads = threads + 1
+end
 request = function()
     counter = counter + 1
-    local t = targets[(counter %% #targets) + 1]
+    local t = targets[((counter + id * math.floor(#targets / 2)) %% #targets) + 1]
     local body = string.format(
         '{"year": 2024, "reason": "bench", "items": [{"indicator": "%(indicator)s", "value": "%%d"}]}',
         counter * 7 + math.random(0, 6))
@@ -297,15 +304,15 @@ def run(args: argparse.Namespace) -> None:
                 anju_command(port), env, f"{base}/api/v1/programmes", work / "anju.log"
             ) as pid:
                 for label, path, n in _files(url, work, sizes, args.xlsx if not sql else 0):
-                    result = upload(base, planner, path, f"{label}, {variant}", pid, n)
-                    print(_upload_line(result), flush=True)
-                    uploads.append(result)
+                    uploaded = upload(base, planner, path, f"{label}, {variant}", pid, n)
+                    print(_upload_line(uploaded), flush=True)
+                    uploads.append(uploaded)
                 for c in args.connections if not sql else [8]:
-                    result = single_writes(
+                    wrote = single_writes(
                         base, tokens, c, args.duration, work, f"POST actuals, {variant}"
                     )
-                    print(_writes_line(result), flush=True)
-                    writes.append(result)
+                    print(_writes_line(wrote), flush=True)
+                    writes.append(wrote)
         print()
         print(_upload_table(uploads))
         print()

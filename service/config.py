@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     upload_batch_rows: int = Field(default=20_000, ge=1)
     # The statements of an upload check and write a whole file: minutes for a million rows.
     upload_statement_timeout_ms: int = Field(default=600_000, ge=1)
+    # Memory of each sort and hash of an upload's statements: at the server's default
+    # (4 MB) a 100,000-row check spills its sets to disk (a fifth of the write's time).
+    upload_work_mem_mb: int = Field(default=64, ge=1)
     # Workbooks up to this size are read whole by python-calamine (fast, ~14 bytes of memory
     # per byte of file); larger ones are streamed by openpyxl (flat memory, ~20x slower).
     upload_xlsx_in_memory_max_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
@@ -190,6 +193,9 @@ class Settings(BaseSettings):
     response_cache: bool = True
     response_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     compress_min_bytes: int = Field(default=1024, ge=0)
+    # Last-Modified is sent (and If-Modified-Since answered) only once the newest commit
+    # is this old: a write still committing may carry its second (decision 0011)
+    last_modified_settle_seconds: float = Field(default=2, ge=0)
 
     @property
     def production(self) -> bool:

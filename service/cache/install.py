@@ -25,5 +25,6 @@ def install_cache(app: FastAPI, settings: Settings) -> None:
             store=store,
             graphql=graphql,
             min_compress_bytes=settings.compress_min_bytes,
+            settle_seconds=settings.last_modified_settle_seconds,
         )
     )

@@ -67,8 +67,10 @@ class ResponseCaching:
         store: ResponseStore | None,
         graphql: GraphQLReads,
         min_compress_bytes: int,
+        settle_seconds: float,
     ) -> None:
         self.app = app
+        self.settle_seconds = settle_seconds
         self.store = store
         self.graphql = graphql
         self.min_compress_bytes = min_compress_bytes
@@ -118,7 +120,7 @@ class ResponseCaching:
             return False  # the database is away: the route answers its 503
         state[CHARGED] = True
         try:
-            version = await data_version.read(app.state.db)
+            version = await data_version.read(app.state.db, self.settle_seconds)
         except ProblemError:
             return False
         now = datetime.now(UTC)
@@ -126,6 +128,7 @@ class ResponseCaching:
             read.parts,
             reader_class(principal),
             version.number,
+            version.source,
             now.date(),
             now.astimezone(_BEIJING).date(),
         )
@@ -301,7 +304,7 @@ def _validators(
     added: list[tuple[bytes, bytes]] = []
     if _header(headers, b"etag") is None:
         added.append((b"etag", etag.encode("latin-1")))
-    if version is not None and _header(headers, b"last-modified") is None:
+    if version is not None and version.settled and _header(headers, b"last-modified") is None:
         when = validators.last_modified(version.committed_at, datetime.now(UTC))
         added.append((b"last-modified", validators.http_date(when).encode()))
     if _header(headers, b"cache-control") is None:
@@ -320,6 +323,7 @@ def _not_modified(request: Headers, etag: str, version: data_version.DataVersion
     return (
         since is not None
         and version is not None
+        and version.settled
         and validators.not_modified_since(since, version.committed_at)
     )
 

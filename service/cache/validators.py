@@ -28,14 +28,15 @@ def http_date(when: datetime) -> str:
 
 
 def last_modified(committed_at: datetime, now: datetime) -> datetime:
-    """Never later than the answer's own time (RFC 9110 §8.8.2.1): a burst of writes
-    stamps versions a second apart each and may run ahead of the clock."""
+    """Never later than the answer's own time (RFC 9110 §8.8.2.1), whatever the clock
+    of the database that stamped it."""
     return min(committed_at, now.replace(microsecond=0))
 
 
 def not_modified_since(header: str, committed_at: datetime) -> bool:
     """If-Modified-Since fails (a 304) when the data have not changed after that date.
-    Versions are whole seconds apart, so a date equal to one's Last-Modified is exact."""
+    Asked of a settled version only: every write after it is stamped a later second, so
+    a date equal to its Last-Modified is exact."""
     try:
         since = parsedate_to_datetime(header)
     except (TypeError, ValueError):

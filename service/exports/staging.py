@@ -43,8 +43,12 @@ _KINDS = _names(
 _UNITS = _names({u.value: u.value for u in Unit} | {zh: u.value for u, zh in UNIT_NAMES_ZH.items()})
 
 
-async def create(db: Session, statement_timeout_ms: int) -> None:
-    await db.execute(f"set local statement_timeout = {int(statement_timeout_ms)}")
+async def create(db: Session, statement_timeout_ms: int, work_mem_mb: int) -> None:
+    # plans made for the rows staged (a write session's default is generic plans)
+    await db.execute(
+        f"set local statement_timeout = {int(statement_timeout_ms)};"
+        f" set local work_mem = '{int(work_mem_mb)}MB'; set local plan_cache_mode = auto"
+    )
     await db.execute(
         """create temp table upload_cells (
                n int, region text, year text, indicator text, kind text, value text,
@@ -155,25 +159,36 @@ async def type_cells(db: Session) -> None:
             from (
                 select c.n, c.region, c.indicator, c.flagged, y as year_text, k as kind_text,
                        v as value_text, u as unit_text, r as revision_text,
-                       case when y ~ '{_WHOLE}' and split_part(y, '.', 1)::int
-                                 between {FIRST_YEAR} and {LAST_YEAR}
+                       case when (case when y_digits then length(y) <= 9 else y ~ '{_WHOLE}' end)
+                                 and split_part(y, '.', 1)::int between {FIRST_YEAR} and {LAST_YEAR}
                             then split_part(y, '.', 1)::int end as year,
                        coalesce(k1.code, k2.code) as kind,
-                       case when v ~ '{_NUMBER}' then v::numeric end as value,
+                       case when (case when v_digits then true else v ~ '{_NUMBER}' end)
+                            then v::numeric end as value,
                        coalesce(u1.code, u2.code) as unit,
                        case when r = '' then 0
-                            when r ~ '{_WHOLE}' then split_part(r, '.', 1)::int end
-                           as expected_revision
-                from upload_cells c
-                cross join lateral (select btrim(c.year, E' \\t\\r\\n') as y,
-                                           btrim(c.kind, E' \\t\\r\\n') as k,
-                                           btrim(c.value, E' \\t\\r\\n') as v,
-                                           btrim(c.unit, E' \\t\\r\\n') as u,
-                                           btrim(c.revision, E' \\t\\r\\n') as r) t
-                left join {_KINDS} as k1 (name, code) on k1.name = upper(t.k)
-                left join {_KINDS} as k2 (name, code) on k2.name = t.k
-                left join {_UNITS} as u1 (name, code) on u1.name = upper(t.u)
-                left join {_UNITS} as u2 (name, code) on u2.name = t.u
+                            when (case when r_digits then length(r) <= 9 else r ~ '{_WHOLE}' end)
+                            then split_part(r, '.', 1)::int end as expected_revision
+                from (
+                    -- each cell trimmed once (offset 0: not again wherever it is used), and
+                    -- plain digits (a number's with one point), the common case, told apart
+                    -- without a regular expression
+                    select t.*, y <> '' and ltrim(y, '0123456789') = '' as y_digits,
+                           v not in ('', '.') and ltrim(v, '0123456789.') = ''
+                           and length(v) - length(replace(v, '.', '')) <= 1 as v_digits,
+                           r <> '' and ltrim(r, '0123456789') = '' as r_digits
+                    from (select c.n, c.region, c.indicator, c.flagged,
+                                 btrim(c.year, E' \\t\\r\\n') as y,
+                                 btrim(c.kind, E' \\t\\r\\n') as k,
+                                 btrim(c.value, E' \\t\\r\\n') as v,
+                                 btrim(c.unit, E' \\t\\r\\n') as u,
+                                 btrim(c.revision, E' \\t\\r\\n') as r
+                          from upload_cells c offset 0) t
+                ) c
+                left join {_KINDS} as k1 (name, code) on k1.name = upper(c.k)
+                left join {_KINDS} as k2 (name, code) on k2.name = c.k
+                left join {_UNITS} as u1 (name, code) on u1.name = upper(c.u)
+                left join {_UNITS} as u2 (name, code) on u2.name = c.u
             ) typed"""
     )
     # a temporary table has no statistics until asked: the checks' plans need them

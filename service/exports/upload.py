@@ -142,7 +142,7 @@ async def figures_file(
         raise InvalidInput("file", "the file is empty")
     layout = _layout(first[1])
 
-    await staging.create(db, settings.upload_statement_timeout_ms)
+    await staging.create(db, settings.upload_statement_timeout_ms, settings.upload_work_mem_mb)
     early: list[tuple[int, str, str]] = []
     staged = await staging.stage(
         db,

@@ -51,7 +51,7 @@ class Validation:
 
 def _validation_sql(source: str, limit: str) -> str:
     return f"""
-        with recursive items as ({source}),
+        with items as ({source}),
         known as (
             select s.n, s.region, s.year, s.indicator, s.kind, s.value, s.unit,
                    r.code is not null as region_known, i.id as indicator_id,
@@ -90,13 +90,7 @@ def _validation_sql(source: str, limit: str) -> str:
             from known where n <> first_n),
         pairs as (
             select distinct region, kind from known
-            where region_known and indicator_id is not null),
-        up (code, ancestor, depth) as (
-            select r.code, r.parent_code, 1 from regions r
-            where r.code in (select region from pairs) and r.parent_code is not null
-            union all
-            select up.code, r.parent_code, up.depth + 1
-            from up join regions r on r.code = up.ancestor where r.parent_code is not null)
+            where region_known and indicator_id is not null)
         select
             (select coalesce(jsonb_agg(jsonb_build_array(n, field, message, same_as)
                                        order by n, rank), '[]')
@@ -106,8 +100,13 @@ def _validation_sql(source: str, limit: str) -> str:
              from (select distinct year from items) d
              where not exists (select 1 from figures f
                                where f.year = d.year and f.kind <> 'ACTUAL')) as unplanned,
+            -- the closure table, by its index (a walk up `regions` is planned as a scan
+            -- of the table when the plan is generic); the nearest, which has the most
+            -- ancestors itself, first
             (select coalesce(jsonb_agg(jsonb_build_array(p.region, p.kind, coalesce(
-                 (select array_agg(ancestor order by depth) from up where up.code = p.region),
+                 (select array_agg(a.ancestor order by (
+                      select count(*) from region_ancestors x where x.code = a.ancestor) desc)
+                  from region_ancestors a where a.code = p.region),
                  '{{}}'))), '[]')
              from pairs p) as pairs"""
 

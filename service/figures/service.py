@@ -174,10 +174,13 @@ async def written(db: Session, items: list[FigureWrite], year: int) -> list[Figu
     """The figures a write touched, as they now stand (a page per region, so a batch
     over many regions cannot push some of them off a single page)."""
     wanted = {(i.region, i.indicator) for i in items}
+    indicators = {i for _, i in wanted}
+    # one indicator (a single write): its rows only, not the whole year of each region
+    only = next(iter(indicators)) if len(indicators) == 1 else None
     rows = await store.page(
         db,
         sorted({r for r, _ in wanted}),
-        FigureFilter(year=year),
+        FigureFilter(year=year, indicator=only),
         MAX_BATCH,
         0,
         per_region=True,
