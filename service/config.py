@@ -194,7 +194,7 @@ class Settings(BaseSettings):
     response_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     compress_min_bytes: int = Field(default=1024, ge=0)
     # Last-Modified is sent (and If-Modified-Since answered) only once the newest commit
-    # is this old: a write still committing may carry its second (decision 0011)
+    # is this old: a write still committing may carry its second (decision 0013)
     last_modified_settle_seconds: float = Field(default=2, ge=0)
 
     @property

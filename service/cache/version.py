@@ -8,7 +8,7 @@ from service.kit import replicas
 from service.kit.db import Database
 
 # `settled`: the newest commit is old enough that no write still committing can carry
-# the same second (decision 0011); compared on the database's clock, which stamped it.
+# the same second (decision 0013); compared on the database's clock, which stamped it.
 _READ = """select version, committed_at,
                   committed_at <= clock_timestamp() - make_interval(secs => $1) as settled
            from data_version"""

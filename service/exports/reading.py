@@ -1,7 +1,7 @@
 """Uploaded files read as a stream of rows: the CSV through the standard reader over
 the file's text, never whole; a workbook through python-calamine (Rust, ~20 times
 faster) up to a size, beyond it through openpyxl's read-only reader, which streams
-(docs/decisions/0010-upload-pipeline.md)."""
+(docs/decisions/0014-upload-pipeline.md)."""
 
 import codecs
 import csv

@@ -1,4 +1,4 @@
--- The data version without one hot row (decision 0011). Every committing writer used to
+-- The data version without one hot row (decision 0013). Every committing writer used to
 -- update the single data_version row and hold its lock through the commit's WAL flush,
 -- so commits queued one behind the other (one fdatasync each, ~3 ms on a plain disk) and
 -- could never share a flush.
