@@ -90,13 +90,15 @@ def run(path: str, reason: str, url: str, token: str | None) -> int:
         # the bar on stderr: stdout is the result's line
         result = asyncio.run(upload(Path(path), reason, url=url, token=token, console=errors))
     except UploadFailed as failure:
-        errors.print(f"error: {failure}", markup=False, highlight=False)
+        errors.print(f"anju upload: {failure}", markup=False, highlight=False)
         return 1
     except KeyboardInterrupt:
-        errors.print("interrupted: the job goes on in the service", markup=False)
+        errors.print("anju upload: interrupted: the job goes on in the service", markup=False)
         return 130
     except (OSError, httpx.HTTPError) as error:
-        errors.print(f"error: {type(error).__name__}: {error}", markup=False, highlight=False)
+        errors.print(
+            f"anju upload: {type(error).__name__}: {error}", markup=False, highlight=False
+        )
         return 1
     console.print(summary(result), markup=False, highlight=False)
     return 0

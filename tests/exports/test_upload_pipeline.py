@@ -250,7 +250,7 @@ async def test_the_command_exits_non_zero_without_a_traceback(tmp_path: Path, ca
     status = await asyncio.to_thread(command.run, str(path), "月报", "http://127.0.0.1:9", None)
     assert status == 1
     err = capfd.readouterr().err
-    assert err.startswith("error: ConnectError") and err.count("\n") == 1, err
+    assert err.startswith("anju upload: ConnectError") and err.count("\n") == 1, err
     assert "Traceback" not in err
 
 
