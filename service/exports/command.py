@@ -96,9 +96,7 @@ def run(path: str, reason: str, url: str, token: str | None) -> int:
         errors.print("anju upload: interrupted: the job goes on in the service", markup=False)
         return 130
     except (OSError, httpx.HTTPError) as error:
-        errors.print(
-            f"anju upload: {type(error).__name__}: {error}", markup=False, highlight=False
-        )
+        errors.print(f"anju upload: {type(error).__name__}: {error}", markup=False, highlight=False)
         return 1
     console.print(summary(result), markup=False, highlight=False)
     return 0
