@@ -62,6 +62,10 @@ def live_url(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         seed_on_start=False,
         public_read=True,
         data_dir=tmp_path_factory.mktemp("pages-data"),
+        # every test of the session reads anonymously from 127.0.0.1 on this database,
+        # which shares one per-minute budget: a 429 is not what these tests are about
+        rate_limit_reads=10**9,
+        rate_limit_anonymous_reads=10**9,
     )
     with serve(create_app(settings=settings)) as url:
         yield url

@@ -133,3 +133,23 @@ async def test_dashboard_shows_a_county_against_its_targets(visit: Visit, tmp_pa
         shutil.copyfile(shot, copy)
     assert visit.errors == []
     assert visit.off_loopback() == []
+
+
+async def test_a_failed_load_leaves_nothing_of_the_region_before(visit: Visit) -> None:
+    page = visit.page
+    await page.goto(f"{visit.base}/", wait_until="networkidle")
+    tree = page.locator("#regions")
+    for name in ("山西省", "晋城市"):
+        await tree.get_by_role("link", name=name, exact=True).click()
+    await page.locator("#figures tbody tr").nth(7).wait_for(timeout=TIMEOUT_MS)
+    await page.wait_for_load_state("networkidle")
+    assert await page.locator(".chart").is_visible()
+
+    # the county's laggards cannot be had: its load fails half way
+    await page.route("**/api/v1/laggards?**", lambda route: route.abort())
+    await tree.get_by_role("link", name="泽州县", exact=True).click()
+    await page.wait_for_load_state("networkidle")
+    assert await page.locator("#region-name").inner_text() == "泽州县 140525"
+    assert await page.locator("#figures tbody tr").count() == 0  # not the city's rows
+    assert not await page.locator(".chart").is_visible()
+    assert (await page.locator("#status").inner_text()) != ""

@@ -132,6 +132,12 @@ async function select(region) {
   $("#hint").hidden = true;
   $("#view").hidden = false;
   $("#region-name").replaceChildren(region.name, " ", el("span", { class: "en" }, region.code));
+  // nothing of the region shown before stays under this name, even if this load fails
+  state.chart?.destroy();
+  state.chart = null;
+  $(".chart").hidden = true;
+  for (const body of document.querySelectorAll("#view tbody")) body.replaceChildren();
+  $("#sources").replaceChildren();
   status("加载中… Loading…");
 
   const code = region.code;
